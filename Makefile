@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11+ and pip:
+#   make demo   - the main job: embedded Redis, a real worker, sample articles, results
+#   make test   - the test suite (real redis-server processes)
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: uv install demo test lint typecheck contracts bench score
+
+uv:
+	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || python3 -m pip install --user --quiet uv
+
+install: uv
+	$(UV) sync --frozen
+
+demo: install
+	$(UV) run depeche demo
+
+test: install
+	$(UV) run pytest
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check service contracts
+
+typecheck: install
+	$(UV) run mypy service contracts
+
+contracts: install
+	$(UV) run python -m contracts.generate
+
+score: install
+	$(UV) run depeche extract ../shared/seeds/*.txt --dates ../shared/eval/gold-seeds.json > /tmp/depeche-seeds.jsonl
+	python3 ../shared/eval/score.py --gold ../shared/eval/gold-seeds.json --pred /tmp/depeche-seeds.jsonl
+
+bench: install
+	$(UV) run depeche bench

@@ -1,0 +1,173 @@
+"""Wire contracts of Dépêche: what producers send and what consumers receive.
+
+Every stream carries one JSON document in a `data` field. These models are the
+source of truth; `python -m contracts.generate` writes the JSON Schemas and the
+AsyncAPI document beside them, and a test fails when those files drift.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONTRACT_VERSION = "1"
+
+EntityLabel = Literal["PER", "ORG", "LOC", "MISC"]
+EventType = Literal[
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "REJECT", "ACCUSE", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+]
+Modality = Literal["asserted", "denied", "alleged", "planned", "speculative", "hypothetical"]
+DatePrecision = Literal["day", "month", "year"]
+ArticleStatus = Literal["ok", "unsupported_language", "empty"]
+
+# Generous but finite: a real article is < 200 kB; anything above is hostile or a scraping bug.
+MAX_TEXT_CHARS = 1_000_000
+
+
+class ArticleIn(BaseModel):
+    """An article as a scraper pushes it onto `articles.raw`."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+    id: str = Field(min_length=1, max_length=512, description="Producer's id, echoed as article_id.")
+    url: str | None = Field(default=None, max_length=4096)
+    source: str | None = Field(default=None, max_length=512, description="Outlet name or domain.")
+    title: str | None = Field(default=None, max_length=4096)
+    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS, description="Plain text body.")
+    html: str | None = Field(
+        default=None, max_length=5 * MAX_TEXT_CHARS, description="HTML page, used when text is absent."
+    )
+    lang: str | None = Field(default=None, max_length=16, description="Producer's language hint (ISO 639-1).")
+    published_at: datetime | None = Field(default=None, description="Publication time, ISO 8601.")
+
+
+class Mention(BaseModel):
+    text: str
+    start: int = Field(ge=0, description="Character offset in the cleaned text.")
+    end: int = Field(ge=0)
+
+
+class Entity(BaseModel):
+    """One real-world entity per article, with every mention of it."""
+
+    id: str = Field(description="Wikidata id when known (Q...), else a stable slug 'depeche:<label>:<name>'.")
+    name: str = Field(description="Canonical name.")
+    label: EntityLabel
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 of the entity, when known.")
+    mentions: list[Mention]
+
+
+class Actor(BaseModel):
+    id: str
+    name: str
+
+
+class EventDate(BaseModel):
+    value: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD.", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    precision: DatePrecision
+    expression: str | None = Field(default=None, description="The text the date was resolved from.")
+
+
+class Event(BaseModel):
+    """One PLOVER-coded event reported in an article."""
+
+    type: EventType
+    mode: str | None = Field(default=None, description="PLOVER mode, e.g. visit, meeting, correspondence.")
+    source: Actor | None
+    target: Actor | None
+    location: Actor | None = None
+    date: EventDate | None
+    trigger: Mention
+    sentence: Mention
+    modality: Modality
+    attribution: str | None = Field(default=None, description="Who reports it: 'KCNA', 'Séoul'...")
+    confidence: float = Field(ge=0.0, le=1.0)
+    event_key: str | None = Field(default=None, description="Same key for the same real-world event.")
+
+
+class NearDuplicate(BaseModel):
+    article_id: str
+    similarity: float = Field(ge=0.0, le=1.0)
+
+
+class PipelineInfo(BaseModel):
+    service_version: str
+    model: str
+    model_version: str
+    processing_seconds: float = Field(ge=0.0)
+
+
+class CleaningReport(BaseModel):
+    """What cleaning removed, as counts (never the text itself)."""
+
+    boilerplate_lines: int = 0
+    duplicate_lines: int = 0
+    chars_removed: int = 0
+    from_html: bool = False
+    published_at_from_text: bool = False
+
+
+class EnrichedArticle(BaseModel):
+    """One message per input article on `articles.enriched`."""
+
+    contract_version: str = CONTRACT_VERSION
+    article_id: str
+    input_entry_id: str | None = Field(default=None, description="Redis entry id on articles.raw.")
+    content_hash: str = Field(description="sha256 of the NFC, whitespace-folded text.")
+    url: str | None
+    source: str | None
+    title: str | None
+    lang: str
+    status: ArticleStatus
+    published_at: datetime | None
+    text: str = Field(description="Cleaned text; all offsets refer to it.")
+    cleaning: CleaningReport
+    entities: list[Entity]
+    events: list[Event]
+    near_duplicate_of: NearDuplicate | None = None
+    pipeline: PipelineInfo
+
+
+class DeadLetter(BaseModel):
+    """An input entry that could not be processed, on `articles.dlq`."""
+
+    contract_version: str = CONTRACT_VERSION
+    input_entry_id: str
+    reason: str = Field(description="Machine-readable reason: invalid_json, invalid_article, ...")
+    error: str = Field(description="Human-readable detail.")
+    deliveries: int = Field(ge=0)
+    consumer: str
+    failed_at: datetime
+    payload: str = Field(description="The original `data` field (decoded with replacement if not UTF-8).")
+    article_id: str | None = None
+
+
+class EventRecord(BaseModel):
+    """One message on `events` each time a real-world event is first seen or gains a mention."""
+
+    contract_version: str = CONTRACT_VERSION
+    event_key: str
+    type: EventType
+    mode: str | None
+    source: Actor | None
+    target: Actor | None
+    location: Actor | None
+    date: EventDate | None
+    modality: Modality
+    first_seen: datetime
+    last_seen: datetime
+    mentions: int = Field(ge=1, description="Number of articles reporting it.")
+    sources: list[str] = Field(description="Distinct outlets.")
+    articles: list[ArticleRef] = Field(description="Article ids and urls, capped; see articles_total.")
+    articles_total: int = Field(ge=1)
+
+
+class ArticleRef(BaseModel):
+    article_id: str
+    url: str | None
+
+
+EventRecord.model_rebuild()

@@ -1,0 +1,8 @@
+"""Dépêche: streaming ingestion of French news into entities and PLOVER events."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("depeche")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0.0.0+local"

@@ -1,0 +1,157 @@
+"""Cleaning stage: raw text or HTML in, article text ready for NLP out.
+
+Pure functions. The cleaned text keeps the characters as received (offsets in
+the output refer to it); `fold_for_nlp` gives spaCy a same-length copy with
+typographic quotes folded, so offsets found on one are valid on the other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from contracts.models import CleaningReport
+
+DATA = Path(__file__).parent / "data"
+
+# One-to-one replacements only: the folded text must keep every offset.
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
+                       "\u00a0": " ", "\u202f": " ", "\u2009": " ", "–": "-", "—": "-"})
+_WS = re.compile(r"\s+")
+_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+}
+_MONTH_RE = "|".join(_MONTHS)
+# "12 Octobre 2023 18:03 (UTC+01:00)" as a whole line
+_DATE_LINE = re.compile(
+    rf"^(?:le\s+)?(\d{{1,2}})(?:er)?\s+({_MONTH_RE})\s+(\d{{4}})"
+    r"(?:\s*(?:à\s*)?(\d{1,2})\s*[:h]\s*(\d{2}))?\s*(?:\(?\s*(?:UTC|GMT)\s*([+-]\d{1,2})(?::?(\d{2}))?\s*\)?)?\s*$",
+    re.IGNORECASE,
+)
+# "Le 29/11/2024 à 06h59"
+_NUMERIC_DATE_LINE = re.compile(
+    r"^(?:le\s+|publié le\s+)?(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*(?:à|-)?\s*(\d{1,2})\s*[:h]\s*(\d{2}))?\s*$",
+    re.IGNORECASE,
+)
+# "date 2024-09 Headline..." as a prefix of a line
+_ISO_PREFIX = re.compile(r"^date\s+(\d{4})-(\d{2})(?:-(\d{2}))?\b\s*", re.IGNORECASE)
+# "Séoul, 14 mars 2025 (AFP) - ..." dateline at the start of a paragraph
+_DATELINE = re.compile(
+    rf"^[A-ZÀ-Ý][\w' -]{{1,40}},\s+(\d{{1,2}})(?:er)?\s+({_MONTH_RE})\s+(\d{{4}})\s*\([A-Z]{{2,6}}\)\s*[-–—]\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    report: CleaningReport
+    published_at: datetime | None  # found in the text, when a date header is present
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    patterns = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))["lines"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def normalize_for_hash(text: str) -> str:
+    """NFC, whitespace folded, case kept: the identity of an article's content."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold_for_nlp(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+def is_all_caps_headline(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.9
+
+
+def _date_from_line(line: str) -> datetime | None:
+    if m := _DATE_LINE.match(line):
+        day, month, year, hh, mm, tzh, tzm = m.groups()
+        tz = UTC if tzh is None else timezone(timedelta(hours=int(tzh), minutes=int(tzm or 0)))
+        return datetime(int(year), _MONTHS[month.lower()], int(day), int(hh or 0), int(mm or 0), tzinfo=tz)
+    if m := _NUMERIC_DATE_LINE.match(line):
+        day, month, year, hh, mm = m.groups()
+        return datetime(int(year), int(month), int(day), int(hh or 0), int(mm or 0), tzinfo=UTC)
+    return None
+
+
+def _safe_date(build: tuple[int, int, int]) -> datetime | None:
+    try:
+        return datetime(*build, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def html_to_text(html: str) -> tuple[str, datetime | None, str | None]:
+    """Article text, date and title of an HTML page (trafilatura: made for news pages)."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
+    meta = extract_metadata(html)
+    date = None
+    if meta is not None and meta.date:
+        try:
+            date = datetime.fromisoformat(meta.date).replace(tzinfo=UTC)
+        except ValueError:
+            date = None
+    return text, date, (meta.title if meta is not None else None)
+
+
+def clean(text: str | None, html: str | None = None) -> Cleaned:
+    """Drop boilerplate lines, repeated headlines and date headers; find a date in the text."""
+    from_html = False
+    found_date: datetime | None = None
+    if not text and html:
+        text, found_date, _ = html_to_text(html)
+        from_html = True
+    raw = unicodedata.normalize("NFC", text or "")
+    boiler = _boilerplate()
+    kept: list[str] = []
+    seen: set[str] = set()
+    boilerplate_lines = duplicate_lines = 0
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if m := _ISO_PREFIX.match(line):
+            year, month, day = m.groups()
+            found_date = found_date or _safe_date((int(year), int(month), int(day or 1)))
+            line = line[m.end():]
+        if (date := _date_from_line(line)) is not None:
+            found_date = found_date or date
+            boilerplate_lines += 1
+            continue
+        if m := _DATELINE.match(line):
+            day, month, year = m.groups()
+            found_date = found_date or _safe_date((int(year), _MONTHS[month.lower()], int(day)))
+        key = line.casefold()
+        if key in seen:
+            duplicate_lines += 1
+            continue
+        seen.add(key)
+        if boiler.fullmatch(line) or is_all_caps_headline(line):
+            boilerplate_lines += 1
+            continue
+        kept.append(line)
+    cleaned = "\n".join(kept)
+    report = CleaningReport(
+        boilerplate_lines=boilerplate_lines,
+        duplicate_lines=duplicate_lines,
+        chars_removed=max(0, len(raw) - len(cleaned)),
+        from_html=from_html,
+        published_at_from_text=False,
+    )
+    return Cleaned(text=cleaned, report=report, published_at=found_date)

@@ -1,0 +1,66 @@
+"""Configuration from environment variables (prefix DEPECHE_, except REDIS_URL)."""
+
+from __future__ import annotations
+
+import os
+import socket
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service import names
+
+
+def _default_consumer() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; README's configuration table mirrors this class."""
+
+    model_config = SettingsConfigDict(env_prefix="DEPECHE_", extra="ignore")
+
+    redis_url: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REDIS_URL", "DEPECHE_REDIS_URL"),
+        description="redis://[user:password@]host:port/db or rediss://...; unset = embedded Redis.",
+    )
+    redis_ca_file: str | None = Field(default=None, description="CA bundle for rediss:// (server verification).")
+    redis_cert_file: str | None = Field(default=None, description="Client certificate for mutual TLS.")
+    redis_key_file: str | None = Field(default=None, description="Client key for mutual TLS.")
+    input_stream: str = names.INPUT_STREAM
+    output_stream: str = names.OUTPUT_STREAM
+    events_stream: str = names.EVENTS_STREAM
+    dlq_stream: str = names.DLQ_STREAM
+    group: str = names.GROUP
+    consumer: str = Field(default_factory=_default_consumer, description="Unique per replica.")
+    batch_size: int = Field(default=16, ge=1, le=1024, description="XREADGROUP COUNT and nlp.pipe batch.")
+    block_ms: int = Field(default=100, ge=1, description="XREADGROUP BLOCK.")
+    max_deliveries: int = Field(default=3, ge=1, description="Deliveries before an entry is dead-lettered.")
+    reclaim_idle_ms: int = Field(default=60_000, ge=100, description="Idle time before another replica reclaims.")
+    reclaim_interval_s: float = Field(default=5.0, gt=0)
+    dedup_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=1)
+    near_duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    event_window_days: int = Field(default=3, ge=0, description="Date tolerance when event dates are vague.")
+    output_maxlen: int = Field(default=1_000_000, ge=0, description="Approximate MAXLEN of output streams; 0 = none.")
+    max_text_chars: int = Field(default=200_000, ge=1000, description="Longer texts are dead-lettered.")
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8000, ge=0, le=65535)
+    graceful_timeout_s: float = Field(default=20.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "console"
+    model: str = "fr_core_news_md"
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

