@@ -28,6 +28,8 @@ _PLACE_CASES = ("à", "au", "en", "dans")
 _LABEL_RANK = {"PER": 0.0, "ORG": 0.6, "LOC": 0.8, "MISC": 2.0}
 _PERSON_PRONOUNS = frozenset({"il", "elle", "celui-ci", "celle-ci"})
 _OBJECTS = ("obj", "iobj")
+# "plus", "rien", "personne" negate only with "ne"; these negate on their own.
+_STRONG_NEGATION = frozenset({"ne", "n'", "jamais", "aucun", "aucune", "nul", "nulle", "nullement", "aucunement"})
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,8 @@ def _modality(ctx: Context, tok: Token, sent: Span) -> str:
     verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
     scope = [tok, verb, *verb.children] if verb is not tok else [tok, *tok.children]
     governors = list(_governors(tok))
-    if any(c.lower_ in cues.negation for c in scope if c.dep_ in ("advmod", "det", "neg", "nsubj")):
+    negators = {c.lower_ for c in scope if c.dep_ in ("advmod", "det", "neg", "nsubj", "obj")} & cues.negation
+    if negators & _STRONG_NEGATION or (negators and {"ne", "n'"} & negators):
         return "denied"
     if any(g.lemma_.lower() in cues.denial_verbs for g in governors):
         return "denied"

@@ -32,6 +32,7 @@ class Cues:
     alleged_verbs: frozenset[str]
     alleged_markers: frozenset[str]
     planned_verbs: frozenset[str]
+    planned_markers: frozenset[str]
     speculative_verbs: frozenset[str]
     speculative_markers: frozenset[str]
     hypothetical_markers: frozenset[str]
@@ -71,13 +72,17 @@ def load_cues() -> Cues:
     raw: dict[str, Any] = yaml.safe_load((DATA / "cues.yaml").read_text(encoding="utf-8"))
     modality = raw.get("modality") or {}
     attribution = raw.get("attribution") or {}
+    negation = raw.get("negation") or {}
     return Cues(
-        denial_verbs=_words(modality.get("denied"), "verbs"),
-        negation=frozenset(str(w).lower() for w in raw.get("negation") or ()),
-        alleged_verbs=_words(modality.get("alleged"), "verbs"),
+        denial_verbs=_words(modality.get("denied"), "verbs", "nouns"),
+        # single words only: the parse attaches them to the trigger or its verb
+        negation=frozenset(w for w in _words(negation, "particles", "adverbs", "determiners", "pronouns")
+                           if " " not in w),
+        alleged_verbs=_words(modality.get("alleged"), "verbs", "nouns"),
         alleged_markers=_words(modality.get("alleged"), "markers"),
-        planned_verbs=_words(modality.get("planned"), "verbs"),
-        speculative_verbs=_words(modality.get("speculative"), "verbs"),
+        planned_verbs=_words(modality.get("planned"), "verbs", "nouns"),
+        planned_markers=_words(modality.get("planned"), "markers"),
+        speculative_verbs=_words(modality.get("speculative"), "verbs", "nouns"),
         speculative_markers=_words(modality.get("speculative"), "markers"),
         hypothetical_markers=_words(modality.get("hypothetical"), "markers"),
         attribution_prepositions=_words(attribution, "prepositions"),

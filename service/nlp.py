@@ -25,8 +25,12 @@ def _ruler_patterns(gaz: Gazetteer) -> list[dict[str, str]]:
     return patterns
 
 
-@lru_cache(maxsize=2)
 def load_nlp(model: str = MODEL_NAME) -> Language:
+    return _load_nlp(model)
+
+
+@lru_cache(maxsize=2)
+def _load_nlp(model: str) -> Language:
     """The pipeline used everywhere; the gazetteer's names win over the statistical NER."""
     with _LOCK:
         nlp = spacy.load(model)
@@ -36,15 +40,21 @@ def load_nlp(model: str = MODEL_NAME) -> Language:
         return nlp
 
 
+def title_matcher(model: str = MODEL_NAME) -> tuple[PhraseMatcher, dict[int, str]]:
+    return _title_matcher(model)
+
+
 @lru_cache(maxsize=2)
-def title_matcher(model: str = MODEL_NAME) -> PhraseMatcher:
-    """Role descriptions ("président russe") keyed by the entity they describe."""
+def _title_matcher(model: str) -> tuple[PhraseMatcher, dict[int, str]]:
+    """Role descriptions ("président russe"), and the entity id behind each match key."""
     nlp = load_nlp(model)
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    keys: dict[int, str] = {}
     for entry in load_gazetteer().entries.values():
         if entry.titles:
             matcher.add(entry.id, [nlp.make_doc(t.lower()) for t in entry.titles])
-    return matcher
+            keys[nlp.vocab.strings.add(entry.id)] = entry.id
+    return matcher, keys
 
 
 def model_version(model: str = MODEL_NAME) -> str:

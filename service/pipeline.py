@@ -67,12 +67,13 @@ def pipeline_batch(articles: Sequence[ArticleIn], observe: Observe = _ignore) ->
     t3 = time.perf_counter()
     observe("spacy", t3 - t2)
 
-    gaz, lexicon, cues, titles = load_gazetteer(), load_lexicon(), load_cues(), title_matcher()
+    gaz, lexicon, cues = load_gazetteer(), load_lexicon(), load_cues()
+    titles, title_ids = title_matcher()
     results: dict[int, EnrichedArticle] = {}
     entity_time = event_time = 0.0
     for p, doc in zip(french, docs, strict=True):
         a = time.perf_counter()
-        matches = [(nlp.vocab.strings[m], s, e) for m, s, e in titles(doc)]
+        matches = [(title_ids[m], s, e) for m, s, e in titles(doc) if m in title_ids]
         table = extract_entities(doc, p.cleaned.text, gaz, matches)
         b = time.perf_counter()
         published = p.article.published_at or p.cleaned.published_at

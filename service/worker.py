@@ -37,6 +37,8 @@ from service.validate import Rejected, parse_entry
 
 log = get_logger("depeche.worker")
 Entry = tuple[str, dict[bytes, bytes]]
+# When Redis cannot report lag, it is counted by scanning, up to this many entries.
+_LAG_SCAN_LIMIT = 10_000
 
 
 def _entry_time(entry_id: str) -> float:
@@ -289,8 +291,10 @@ class Worker:
         for group in await self.redis.xinfo_groups(s.input_stream):
             if group["name"].decode() == s.group:
                 lag = group.get("lag")
-                if lag is not None:
-                    metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
+                if lag is None:  # Redis < 7, or lag unknown after deletions: count what is left to read
+                    after = "(" + group["last-delivered-id"].decode()
+                    lag = len(await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT))
+                metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
                 metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
         pipe = self.redis.pipeline(transaction=False)
         streams = (s.input_stream, s.output_stream, s.events_stream, s.dlq_stream)

@@ -115,7 +115,8 @@ _COUNTRIES: tuple[_Country, ...] = (
     _C("ID", "l'Indonésie", "de l'Indonésie", "à l'Indonésie", "Jakarta", "Surabaya", "indonésien",
        "indonésiens", "indonésiennes", True, "la présidence indonésienne", "l'agence Antara"),
     _C("EU", "l'Union européenne", "de l'Union européenne", "à l'Union européenne", "Bruxelles", "Strasbourg",
-       "européen", "européens", "européennes", True, "la Commission européenne", "la Commission européenne"),
+       "européen", "européens", "européennes", True, "la Commission européenne",
+       "un porte-parole de la Commission"),
     _C("IR", "l'Iran", "de l'Iran", "à l'Iran", "Téhéran", "Ispahan", "iranien", "iraniens", "iraniennes",
        False, "la présidence iranienne", "l'agence Irna"),
     _C("PL", "la Pologne", "de la Pologne", "à la Pologne", "Varsovie", "Cracovie", "polonais", "polonais",
@@ -457,22 +458,26 @@ _LEADS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Headlines, aligned index by index with _LEADS so that a headline never announces what the lead lacks.
 _TITLES: dict[str, tuple[str, ...]] = {
-    "visit": ("{A_sur} en visite à {Y_cap}", "{A_sur} reçu{A_e} à {Y_cap} par {B_sur}"),
+    "visit": ("{A_sur} reçu{A_e} à {Y_cap} par {B_sur}", "{A_sur} en visite à {Y_cap}",
+              "{A_sur} en visite à {Y_cap}"),
     "meeting": ("Rencontre entre {A_sur} et {B_sur} à {place}",
                 "{A_sur} et {B_sur} font le point sur {topic}"),
     "agreement": ("{X_Name} et {Y} signent {n_agr} accords de coopération",
                   "{A_sur} et {B_sur} signent un accord-cadre sur {topic}"),
-    "phone": ("Entretien téléphonique entre {A_sur} et {B_sur}",
-              "{A_sur} et {B_sur} promettent de coopérer sur {topic}"),
+    "phone": ("{A_sur} et {B_sur} promettent de coopérer sur {topic}",
+              "Entretien téléphonique entre {A_sur} et {B_sur}"),
     "sanctions": ("Nouvelles sanctions {X_adj_fpl} contre {n_ent} entités {Y_adj_fpl}",
                   "{X_cap} sanctionne {n_ent} sociétés {Y_adj_fpl}"),
     "strikes": ("{s_city} : au moins {n_dead} morts dans des frappes russes",
-                "Frappes sur {s_city} : Zelensky réclame des défenses antiaériennes"),
-    "accusation": ("{X_cap} accuse {Y_cap}, qui dément", "{acc_head} : {X_cap} met en cause {Y_cap}"),
-    "allegation": ("{X_Name} soupçonné{X_e} d'avoir {alleg_head}", "{X_cap} dément avoir {alleg_head}"),
+                "Au moins {n_dead} morts dans une attaque de drones sur {s_city}",
+                "Attaque russe contre le réseau électrique de la région {s_de}"),
+    "accusation": ("{X_cap} accuse {Y_cap}, qui dément",
+                   "{acc_head} : {X_cap} convoque l'ambassadeur {Y_adj}"),
+    "allegation": ("{X_cap} dément avoir {alleg_head}", "{X_Name} soupçonné{X_e} d'avoir {alleg_head}"),
     "aid": ("{X_cap} annonce {amount} d'aide pour l'Ukraine", "{A_sur} promet une nouvelle aide à Kiev"),
-    "statement": ("{A_sur} appelle {call}", "« {quote} », affirme {A_sur}"),
+    "statement": ("« {quote} », affirme {A_sur}", "{A_sur} appelle {call}"),
 }
 
 _DIPLO_BODY = (
@@ -509,8 +514,8 @@ _BACKGROUND = (
     "À {Z_cap}, {Z_office} a appelé à « la plus grande prudence » dans l'interprétation de ces annonces.",
     "Un diplomate {Z_adj} en poste à {Y_cap}, qui a requis l'anonymat, a évoqué « {remark} ».",
     "Les principaux quotidiens {Z_adj_mpl} consacraient une large place à ce dossier dans leurs éditions "
-    "{day}.",
-    "{Z_Spk} a estimé que la situation exigeait « {qfrag2} ».",
+    "de {day}.",
+    "{Z_Spk} a estimé que la situation exigeait « {need} ».",
 )
 _BODY: dict[str, tuple[str, ...]] = {
     "visit": (
@@ -543,8 +548,8 @@ _BODY: dict[str, tuple[str, ...]] = {
     "statement": (
         "Ces propos interviennent alors que {context_note}.",
         "{A_hon} a également jugé « {judgement} » la position {Y_de_cap} sur {topic}.",
-        "Selon un sondage publié {day}, {pct} % des personnes interrogées approuvent la ligne {A_de_hon} sur "
-        "ce dossier.",
+        "Selon un sondage publié {day}, {poll_pct} % des personnes interrogées approuvent la ligne "
+        "{A_de_hon} sur ce dossier.",
         "Ses déclarations ont suscité de vives réactions à {Y_cap}, où {Y_office} a dénoncé des propos "
         "« {judgement_pl} ».",
         "{A_hon} doit s'exprimer à nouveau {next_day} devant {audience2}.",
@@ -706,6 +711,9 @@ _SIMPLE: dict[str, _Maker] = {
     "qfrag_de": lambda r: _de_quote(r.choice(_QFRAG)),
     "denial_de": lambda r: _de_quote(r.choice(_DENIAL_ADJ)),
     "remark": lambda r: r.choice(_REMARKS),
+    "need": lambda r: r.choice(("du sang-froid", "une réponse coordonnée", "la plus grande vigilance",
+                                "le respect du droit international", "une solution négociée")),
+    "poll_pct": lambda r: str(r.randint(24, 71)),
     "judgement_pl": lambda r: r.choice(("inacceptables", "irresponsables", "provocateurs", "regrettables")),
     "audience2": lambda r: r.choice(("les ambassadeurs", "la presse étrangère", "le Parlement",
                                      "les représentants des partenaires sociaux")),
@@ -891,8 +899,9 @@ def _body_text(rng: random.Random, plan: _Plan, target_words: int) -> tuple[str,
         return _Slots(rng, plan.base, plan.x, plan.y)
 
     first = slots()
-    title = _render(rng.choice(_TITLES[plan.scenario]), first)
-    lead = _render(rng.choice(_LEADS[plan.scenario]), first)
+    which = rng.randrange(len(_LEADS[plan.scenario]))
+    lead = _render(_LEADS[plan.scenario][which], first)
+    title = _render(_TITLES[plan.scenario][which], first)
     specific = _BODY[plan.scenario]
     others = [*_GROUP[plan.scenario], *_BACKGROUND]
     rng.shuffle(others)
@@ -920,9 +929,12 @@ def _body_text(rng: random.Random, plan: _Plan, target_words: int) -> tuple[str,
         sentence = _render(pool.pop(), slots())
         if sentence in seen:
             continue
+        n = word_count(sentence)
+        if words + n / 2 > target_words and (current or len(paragraphs) > 1):
+            break  # stop nearest to the target rather than always overshooting it
         seen.add(sentence)
         current.append(sentence)
-        words += word_count(sentence)
+        words += n
         if len(current) >= para_len:
             paragraphs.append(current)
             current = []
@@ -959,15 +971,17 @@ def _article(rng: random.Random, index: int, spec: WorkloadSpec, local: datetime
         scenario = rng.choices(_SCENARIOS, weights=_SCENARIO_WEIGHTS)[0]
         plan = _plan(rng, scenario, local)
         title, text = _body_text(rng, plan, target)
-        if rng.random() < 0.3:
-            dateline = f"{plan.dateline_city}, {local.day} {_MONTHS[local.month - 1]} {local.year} (AFP) - "
-            text = dateline + text
-        if rng.random() < 0.15:
-            text += "\n\n" + "\n".join(rng.sample(_BOILERPLATE, rng.randint(1, 2)))
+        # Distinct on the bare body, so that cleaning (which drops datelines and boilerplate) cannot
+        # turn two different articles into exact duplicates.
         digest = hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
         if digest not in seen:
             seen.add(digest)
             break
+    if rng.random() < 0.3:
+        dateline = f"{plan.dateline_city}, {local.day} {_MONTHS[local.month - 1]} {local.year} (AFP) - "
+        text = dateline + text
+    if rng.random() < 0.15:
+        text += "\n\n" + "\n".join(rng.sample(_BOILERPLATE, rng.randint(1, 2)))
     source = rng.choice(_SOURCES)
     return {
         "id": f"wl-{spec.seed}-{index:07d}",

@@ -194,11 +194,56 @@ def wait_ready_http(worker: WorkerProcess, timeout: float = 90.0) -> None:
     wait_until(ready, timeout, 0.2)
 
 
-@pytest.fixture
-def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
-    factory = WorkerFactory(redis_url, tmp_path)
-    yield factory
+def _kill_all(factory: WorkerFactory) -> None:
     for w in factory.started:
         if w.process.poll() is None:
             w.process.kill()
             w.process.wait(10)
+
+
+@pytest.fixture
+def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
+    """Fresh Redis, and worker processes this test starts itself."""
+    factory = WorkerFactory(redis_url, tmp_path)
+    yield factory
+    _kill_all(factory)
+
+
+@pytest.fixture(scope="module")
+def live_worker(redis_handle: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorkerProcess]:
+    """One running worker shared by a module's tests, as in production: tests find their own entries."""
+    client = redis_handle.client()
+    client.flushall()
+    factory = WorkerFactory(redis_handle.url, tmp_path_factory.mktemp("live"))
+    yield factory()
+    _kill_all(factory)
+    client.close()
+
+
+@pytest.fixture
+def lr(redis_handle: RedisHandle, live_worker: WorkerProcess) -> Iterator[redis.Redis]:
+    """A client to the live worker's Redis (not flushed between tests)."""
+    client = redis_handle.client()
+    yield client
+    client.close()
+
+
+def output_for(client: redis.Redis, entry_id: str, stream: str = names.OUTPUT_STREAM,
+               timeout: float = 60.0) -> dict[str, Any]:
+    """Wait for the message on `stream` whose input_entry_id is `entry_id`."""
+    found: list[dict[str, Any]] = []
+
+    def seen() -> bool:
+        found[:] = [d for d in read_stream(client, stream) if d.get("input_entry_id") == entry_id]
+        return bool(found)
+
+    wait_until(seen, timeout)
+    return found[0]
+
+
+def committed(client: redis.Redis, entry_id: str) -> bool:
+    """The entry has left the pending list and been delivered: its outcome is committed."""
+    pending = client.xpending_range(names.INPUT_STREAM, names.GROUP, min=entry_id, max=entry_id, count=1)
+    last = next(g["last-delivered-id"] for g in client.xinfo_groups(names.INPUT_STREAM)
+                if g["name"].decode() == names.GROUP)
+    return not pending and tuple(map(int, last.decode().split("-"))) >= tuple(map(int, entry_id.split("-")))

@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from service import names
-from tests.conftest import WorkerFactory, article, read_stream, settled, wait_until, xadd_article
+from tests.conftest import article, output_for, xadd_article
 
 CASES = {
     "invalid_json": b'{"id": "x", "text": ',
@@ -21,28 +21,21 @@ CASES = {
 
 
 @pytest.mark.parametrize("reason", sorted(CASES))
-def test_bad_entry_is_dead_lettered_with_its_reason(reason: str, r: redis.Redis,
-                                                    start_worker: WorkerFactory) -> None:
-    start_worker(DEPECHE_MAX_TEXT_CHARS="200000")
-    bad_id = xadd_article(r, CASES[reason])
-    xadd_article(r, article("after-bad"))
-    wait_until(lambda: settled(r, 2) and r.xlen(names.OUTPUT_STREAM) == 1 and r.xlen(names.DLQ_STREAM) == 1)
-    [letter] = read_stream(r, names.DLQ_STREAM)
+def test_bad_entry_is_dead_lettered_with_its_reason(reason: str, lr: redis.Redis) -> None:
+    bad_id = xadd_article(lr, CASES[reason])
+    good_id = xadd_article(lr, article(f"after-{reason}"))
+    letter = output_for(lr, bad_id, names.DLQ_STREAM)
     assert letter["reason"] == reason
-    assert letter["input_entry_id"] == bad_id
     assert letter["error"]
-    assert read_stream(r, names.OUTPUT_STREAM)[0]["article_id"] == "art-after-bad"
+    assert output_for(lr, good_id)["article_id"] == f"art-after-{reason}"  # the worker kept going
 
 
-def test_entry_without_data_field_is_dead_lettered(r: redis.Redis, start_worker: WorkerFactory) -> None:
-    start_worker()
-    r.xadd(names.INPUT_STREAM, {"body": "hello"})
-    wait_until(lambda: r.xlen(names.DLQ_STREAM) == 1)
-    assert read_stream(r, names.DLQ_STREAM)[0]["reason"] == "missing_data_field"
+def test_entry_without_data_field_is_dead_lettered(lr: redis.Redis) -> None:
+    entry_id = lr.xadd(names.INPUT_STREAM, {"body": "hello"}).decode()
+    assert output_for(lr, entry_id, names.DLQ_STREAM)["reason"] == "missing_data_field"
 
 
-def test_dead_letter_keeps_the_original_payload(r: redis.Redis, start_worker: WorkerFactory) -> None:
-    start_worker()
-    xadd_article(r, CASES["missing_text"])
-    wait_until(lambda: r.xlen(names.DLQ_STREAM) == 1)
-    assert json.loads(read_stream(r, names.DLQ_STREAM)[0]["payload"]) == json.loads(CASES["missing_text"])
+def test_dead_letter_keeps_the_original_payload(lr: redis.Redis) -> None:
+    entry_id = xadd_article(lr, CASES["missing_text"])
+    letter = output_for(lr, entry_id, names.DLQ_STREAM)
+    assert json.loads(letter["payload"]) == json.loads(CASES["missing_text"])
