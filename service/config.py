@@ -43,7 +43,6 @@ class Settings(BaseSettings):
     reclaim_interval_s: float = Field(default=5.0, gt=0)
     dedup_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=1)
     near_duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
-    event_window_days: int = Field(default=3, ge=0, description="Date tolerance when event dates are vague.")
     output_maxlen: int = Field(default=1_000_000, ge=0, description="Approximate MAXLEN of output streams; 0 = none.")
     max_text_chars: int = Field(default=200_000, ge=1000, description="Longer texts are dead-lettered.")
     http_host: str = "0.0.0.0"

@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis.exceptions
 from faststream import AckPolicy
@@ -27,10 +28,12 @@ from redis.asyncio import Redis
 
 from contracts.models import ArticleIn, DeadLetter, EnrichedArticle
 from service import __version__, metrics, names
+from service.clustering import cluster_spec
 from service.commit import CommitItem, Committer
 from service.config import Settings
 from service.connection import make_client, redis_kwargs, redis_url
 from service.logs import get_logger
+from service.near_duplicates import NearDuplicateIndex, signature
 from service.nlp import MODEL_NAME, load_nlp, model_version
 from service.pipeline import content_hash, pipeline_batch
 from service.validate import Rejected, parse_entry
@@ -65,6 +68,7 @@ class Worker:
             dedup_ttl=settings.dedup_ttl_seconds,
             maxlen=settings.output_maxlen,
         )
+        self.near = NearDuplicateIndex(self.redis, settings.near_duplicate_threshold, settings.dedup_ttl_seconds)
         self.model_loaded = False
         self.subscriber_running = False
         self.redis_ok = False
@@ -131,20 +135,36 @@ class Worker:
         fresh = await self._drop_duplicates(valid, items)
         if fresh:
             enriched = await self._enrich(fresh, items, deliveries or {})
-            for (entry_id, article, digest), result in zip(fresh, enriched, strict=True):
-                if result is None:
-                    continue
+            t = time.perf_counter()
+            done = [(f, e) for f, e in zip(fresh, enriched, strict=True) if e is not None]
+            near = await asyncio.gather(*(self.near.check_and_add(entry_id, article.id, signature(result.text))
+                                          for (entry_id, article, _), result in done))
+            _observe("near_duplicates", time.perf_counter() - t)
+            now = datetime.now(UTC).isoformat()
+            for ((entry_id, article, digest), result), similar in zip(done, near, strict=True):
                 result.input_entry_id = entry_id
-                items[entry_id] = CommitItem(
-                    "out", entry_id, payload=result.model_dump_json(), dedup_key=names.dedup_key(digest),
-                    article_id=article.id,
-                )
+                result.near_duplicate_of = similar
+                items[entry_id] = self._output_item(entry_id, article, digest, result, now)
         ordered = [items[e] for e, _ in entries if e in items]
         t = time.perf_counter()
         outcomes = await self.committer.commit(ordered)
         _observe("commit", time.perf_counter() - t)
         self._record(ordered, outcomes, fresh_results={})
         return outcomes
+
+    @staticmethod
+    def _output_item(entry_id: str, article: ArticleIn, digest: str, result: EnrichedArticle,
+                     now: str) -> CommitItem:
+        """The output, with placeholders the commit script replaces by the events' cluster keys."""
+        specs = []
+        for i, event in enumerate(result.events):
+            event.event_key = f"@@EK{i}@@"
+            specs.append(cluster_spec(event, event.event_key))
+        source = article.source or (urlsplit(article.url).hostname if article.url else None) or "unknown"
+        return CommitItem(
+            "out", entry_id, payload=result.model_dump_json(), dedup_key=names.dedup_key(digest),
+            article_id=article.id, spec={"url": article.url, "source": source, "now": now, "events": specs},
+        )
 
     async def _drop_duplicates(self, valid: list[tuple[str, ArticleIn, str]],
                                items: dict[str, CommitItem]) -> list[tuple[str, ArticleIn, str]]:

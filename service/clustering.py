@@ -1,0 +1,55 @@
+"""Event clustering keys: which real-world event an extracted event belongs to.
+
+Pure. An event's *group* is its type, its canonical actors (sorted for
+symmetric types) and its month; inside a group, dates and places decide
+(service.commit's script does that atomically in Redis). The first cluster
+of a group gets the group's base key, so two reports of one event get the
+same key whichever arrives first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from contracts.models import Event
+from service import names
+
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def actors_of(event: Event) -> tuple[str, str]:
+    ids = (event.source.id if event.source else "", event.target.id if event.target else "")
+    if event.type in SYMMETRIC:
+        return (min(ids), max(ids))
+    return ids
+
+
+def cluster_spec(event: Event, placeholder: str) -> dict[str, Any]:
+    """What the commit script needs to place this event in a cluster."""
+    date = event.date.value if event.date else ""
+    period = date[:7] if len(date) >= 7 else date  # the month, or the year when that is all we know
+    actors = "/".join(actors_of(event))
+    base = _digest(event.type, actors, period)
+    record = {
+        "type": event.type,
+        "mode": event.mode,
+        "source": event.source.model_dump() if event.source else None,
+        "target": event.target.model_dump() if event.target else None,
+        "location": event.location.model_dump() if event.location else None,
+        "date": event.date.model_dump() if event.date else None,
+        "modality": event.modality,
+    }
+    return {
+        "group": f"{names.EVENT_PREFIX}g:{base}",
+        "base": base,
+        "exact": _digest(event.type, actors, date) if date != period else base,
+        "date": date,
+        "place": event.location.id if event.location else "",
+        "placeholder": placeholder,
+        "record": record,
+    }
