@@ -1,10 +1,15 @@
 """Event clustering keys: which real-world event an extracted event belongs to.
 
-Pure. An event's *group* is its type, its canonical actors (sorted for
-symmetric types) and its month; inside a group, dates and places decide
-(service.commit's script does that atomically in Redis). The first cluster
-of a group gets the group's base key, so two reports of one event get the
-same key whichever arrives first.
+Pure. An event's *group* is its type, its actors (sorted for symmetric types)
+and its month; inside a group, dates and places decide (service.commit's
+script does that atomically in Redis). The first cluster of a group gets the
+group's base key, so two reports of one event get the same key whichever
+arrives first.
+
+Actors are compared at the level of the state they belong to: one outlet
+writes "Poutine a reçu Kim", another "la Russie et la Corée du Nord", and
+both describe one meeting. Two distinct meetings between the same two states
+in one month stay apart when the reports give their days.
 """
 
 from __future__ import annotations
@@ -12,8 +17,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from contracts.models import Event
+from contracts.models import Actor, Event
 from service import names
+from service.gazetteer import load_gazetteer
 
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 
@@ -22,8 +28,15 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
 
+def _party(actor: Actor | None) -> str:
+    if actor is None:
+        return ""
+    entry = load_gazetteer().entries.get(actor.id)
+    return (entry.country if entry is not None and entry.country else None) or actor.id
+
+
 def actors_of(event: Event) -> tuple[str, str]:
-    ids = (event.source.id if event.source else "", event.target.id if event.target else "")
+    ids = (_party(event.source), _party(event.target))
     if event.type in SYMMETRIC:
         return (min(ids), max(ids))
     return ids
