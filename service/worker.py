@@ -9,6 +9,7 @@ those delivered too often; every outcome is committed by one Lua script
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import time
@@ -172,7 +173,7 @@ class Worker:
         if not valid:
             return []
         t = time.perf_counter()
-        known = await self.redis.mget([names.dedup_key(d) for _, _, d in valid])
+        known: list[Any] = list(await self.redis.mget([names.dedup_key(d) for _, _, d in valid]))
         fresh: list[tuple[str, ArticleIn, str]] = []
         seen: dict[str, str] = {}
         for (entry_id, article, digest), first in zip(valid, known, strict=True):
@@ -295,10 +296,8 @@ class Worker:
                 metrics.ERRORS.labels(where=name).inc()
                 self.redis_ok = False
                 log.warning(f"{name}_failed", error=str(exc)[:300])
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), timeout=interval)
-            except TimeoutError:
-                pass
 
     async def reclaim_until_idle(self) -> None:
         while await self.reclaim_once() >= self.settings.batch_size:
@@ -313,7 +312,8 @@ class Worker:
                 lag = group.get("lag")
                 if lag is None:  # Redis < 7, or lag unknown after deletions: count what is left to read
                     after = "(" + group["last-delivered-id"].decode()
-                    lag = len(await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT))
+                    left = await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT)
+                    lag = len(left or [])
                 metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
                 metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
         pipe = self.redis.pipeline(transaction=False)
@@ -344,7 +344,7 @@ def build_broker(settings: Settings, worker: Worker) -> RedisBroker:
         redis_url(settings),
         graceful_timeout=settings.graceful_timeout_s,
         middlewares=[RedisPrometheusMiddleware(registry=metrics.REGISTRY, app_name="depeche")],
-        logger=None,
+        logger=None,  # type: ignore[arg-type]  # our handler logs through structlog
         **redis_kwargs(settings),
     )
 
@@ -394,7 +394,8 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
     app = build_app(settings, worker, broker)
     server = uvicorn.Server(uvicorn.Config(app, host=settings.http_host, port=settings.http_port,
                                            lifespan="off", log_level="warning", access_log=False))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    # Signals are ours: SIGTERM must drain the batch before uvicorn stops.
+    server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     http = asyncio.create_task(server.serve())
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
