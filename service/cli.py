@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -58,14 +59,16 @@ def _client(settings: Settings) -> Any:
 
 @app.command()
 def worker(
-    processes: Annotated[int, typer.Option(help="Worker processes (0 = one per core).")] = 1,
+    processes: Annotated[int | None, typer.Option(
+        help="Worker processes (0 = one per core); default DEPECHE_PROCESSES.")] = None,
 ) -> None:
     """Run the service: consume articles.raw, publish articles.enriched, serve /metrics /healthz /readyz."""
     from service.worker import run_worker
 
     settings, server = _with_redis(_settings())
     try:
-        count = processes or os.cpu_count() or 1
+        wanted = settings.processes if processes is None else processes
+        count = wanted or os.cpu_count() or 1
         if count == 1:
             asyncio.run(run_worker(settings))
         else:
@@ -76,25 +79,28 @@ def worker(
 
 
 def _run_processes(settings: Settings, count: int) -> None:
-    """One OS process per worker: spaCy holds the GIL, so processes are how we use every core."""
+    """One OS process per worker: spaCy holds the GIL, so processes are how we use every core.
+
+    Each child is a full replica (own consumer name, HTTP port = base + i). SIGTERM
+    or SIGINT to the parent is passed on, and the parent waits for the children to drain.
+    """
     assert settings.redis_url is not None
-    children = []
-    for i in range(count):
-        env = {**os.environ, "REDIS_URL": settings.redis_url.get_secret_value(),
-               "DEPECHE_CONSUMER": f"{settings.consumer}-{i}",
-               "DEPECHE_HTTP_PORT": str(settings.http_port + i if settings.http_port else 0)}
-        children.append(subprocess.Popen([sys.executable, "-m", "service", "worker", "--processes", "1"], env=env))
-    try:
-        for child in children:
-            child.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
+    children: list[subprocess.Popen[bytes]] = []
+
+    def forward(signum: int, _: object) -> None:
         for child in children:
             if child.poll() is None:
-                child.terminate()
-        for child in children:
-            child.wait()
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for i in range(count):
+        env = {**os.environ, "REDIS_URL": settings.redis_url.get_secret_value(),
+               "DEPECHE_CONSUMER": f"{settings.consumer}-{i}", "DEPECHE_PROCESSES": "1",
+               "DEPECHE_HTTP_PORT": str(settings.http_port + i if settings.http_port else 0)}
+        children.append(subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env))
+    for child in children:
+        child.wait()
 
 
 @app.command("publish")

@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     dlq_stream: str = names.DLQ_STREAM
     group: str = names.GROUP
     consumer: str = Field(default_factory=_default_consumer, description="Unique per replica.")
+    processes: int = Field(default=0, ge=0, description="Worker processes for `depeche worker`; 0 = one per core.")
     batch_size: int = Field(default=16, ge=1, le=1024, description="XREADGROUP COUNT and nlp.pipe batch.")
     block_ms: int = Field(default=100, ge=1, description="XREADGROUP BLOCK.")
     max_deliveries: int = Field(default=3, ge=1, description="Deliveries before an entry is dead-lettered.")

@@ -43,6 +43,8 @@ log = get_logger("depeche.worker")
 Entry = tuple[str, dict[bytes, bytes]]
 # When Redis cannot report lag, it is counted by scanning, up to this many entries.
 _LAG_SCAN_LIMIT = 10_000
+# A consumer silent this long with nothing pending is a replica that is gone.
+_DEPARTED_AFTER_MS = 3_600_000
 
 
 def _entry_time(entry_id: str) -> float:
@@ -316,6 +318,7 @@ class Worker:
                     lag = len(left or [])
                 metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
                 metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
+        await self._forget_departed_consumers()
         pipe = self.redis.pipeline(transaction=False)
         streams = (s.input_stream, s.output_stream, s.events_stream, s.dlq_stream)
         for stream in streams:
@@ -323,6 +326,15 @@ class Worker:
         for stream, length in zip(streams, await pipe.execute(), strict=True):
             metrics.STREAM_LENGTH.labels(stream=stream).set(length)
         metrics.READY.set(1 if self.ready else 0)
+
+    async def _forget_departed_consumers(self) -> None:
+        """Consumer names include the pid, so restarts leave names behind; drop them once they own nothing."""
+        s = self.settings
+        for consumer in await self.redis.xinfo_consumers(s.input_stream, s.group):
+            name = consumer["name"].decode()
+            if name != s.consumer and consumer["pending"] == 0 and consumer["idle"] > _DEPARTED_AFTER_MS:
+                await self.redis.xgroup_delconsumer(s.input_stream, s.group, name)
+                log.info("consumer_forgotten", consumer=name)
 
     @property
     def ready(self) -> bool:

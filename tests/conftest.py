@@ -163,6 +163,7 @@ class WorkerFactory:
             **os.environ,
             "REDIS_URL": self.redis_url,
             "DEPECHE_CONSUMER": consumer,
+            "DEPECHE_PROCESSES": "1",
             "DEPECHE_HTTP_PORT": str(port),
             "DEPECHE_HTTP_HOST": "127.0.0.1",
             "DEPECHE_LOG_FORMAT": "json",
