@@ -76,6 +76,7 @@ class Worker:
         self.subscriber_running = False
         self.redis_ok = False
         self.stopping = asyncio.Event()
+        self.exit_code = 0
         self._tasks: list[asyncio.Task[None]] = []
 
     # ---- start-up -------------------------------------------------------------------------
@@ -396,6 +397,19 @@ def build_app(settings: Settings, worker: Worker, broker: RedisBroker) -> AsgiFa
     )
 
 
+async def _watch_subscribers(worker: Worker, broker: RedisBroker) -> None:
+    """FastStream stops a subscriber for good when its group vanishes (Redis restarted without persistence,
+    stream deleted). Reading nothing while looking healthy is the worst failure, so the process exits
+    non-zero and its supervisor restarts it: the restart recreates the group."""
+    while not worker.stopping.is_set():
+        await asyncio.sleep(1.0)
+        if not all(getattr(sub, "running", True) for sub in broker.subscribers):
+            log.critical("subscriber_stopped", hint="consumer group lost; exiting so the supervisor restarts us")
+            worker.subscriber_running = False
+            worker.exit_code = 3
+            worker.stopping.set()
+
+
 async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = None,
                      stop_event: asyncio.Event | None = None) -> None:
     """Serve HTTP at once, then wait for Redis, load the model, start reading; drain on SIGTERM."""
@@ -434,7 +448,9 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
         log.info("worker_ready", seconds=round(time.perf_counter() - t0, 2))
         if ready_event is not None:
             ready_event.set()
+        watchdog = asyncio.create_task(_watch_subscribers(worker, broker))
         await worker.stopping.wait()
+        watchdog.cancel()
         log.info("worker_draining")
     finally:
         worker.stopping.set()
@@ -445,4 +461,6 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
         server.should_exit = True
         await http
         await worker.redis.aclose()
-        log.info("worker_stopped")
+        log.info("worker_stopped", exit_code=worker.exit_code)
+    if worker.exit_code:
+        raise SystemExit(worker.exit_code)

@@ -32,3 +32,15 @@ def test_sigkill_mid_stream_then_restart_gives_exactly_one_output_each(
     wait_until(lambda: r.xlen(names.OUTPUT_STREAM) + r.xlen(names.DLQ_STREAM) >= 120
                and group_state(r)["pending"] == 0, timeout=180)
     _assert_exactly_once(r, input_ids)
+
+
+def test_lost_consumer_group_makes_the_worker_exit_for_a_restart(
+    r: redis.Redis, start_worker: WorkerFactory
+) -> None:
+    worker = start_worker()
+    r.flushall()  # what a Redis restart without persistence looks like to the worker
+    assert worker.process.wait(60) == 3
+    assert "subscriber_stopped" in worker.log()
+    start_worker()  # the supervisor's restart recreates the group
+    entry_id = xadd_article(r, article("after-flush"))
+    wait_until(lambda: any(o["input_entry_id"] == entry_id for o in read_stream(r, names.OUTPUT_STREAM)))
