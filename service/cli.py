@@ -28,7 +28,7 @@ app = typer.Typer(help="Dépêche: French news in, entities and PLOVER events ou
                   no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-console = Console()
+console = Console(soft_wrap=True)  # piped output stays one line per item
 log = get_logger("depeche.cli")
 
 

@@ -16,7 +16,7 @@ from service.config import Settings
 from service.worker import run_worker
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
-console = Console()
+console = Console(soft_wrap=True)  # piped output stays one line per item
 
 
 def load_samples() -> list[dict[str, Any]]:
