@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 from redis.asyncio import Redis
 
 from contracts.models import NearDuplicate
@@ -25,27 +24,45 @@ from service import names
 NUM_PERM = 64
 SHINGLE = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _template() -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1)
+# Universal hashing h(x) = (a*x + b) mod p with p prime > 2^32: a*x + b stays below 2^64 in uint64.
+_PRIME = np.uint64(4_294_967_311)
+_RNG = np.random.default_rng(1)
+_A = _RNG.integers(1, 2**32 - 1, size=NUM_PERM, dtype=np.uint64)
+_B = _RNG.integers(0, 2**32 - 1, size=NUM_PERM, dtype=np.uint64)
+# datasketch implements the same scheme, but importing it pulls in scipy: +4 s start-up and memory per worker.
 
 
 def signature(text: str) -> np.ndarray:
     """MinHash of the text's word 5-shingles (lower-cased: case and punctuation do not make news new)."""
     words = _WORD.findall(text.lower())
-    shingles = [" ".join(words[i:i + SHINGLE]).encode() for i in range(max(1, len(words) - SHINGLE + 1))]
-    m = MinHash(num_perm=NUM_PERM, seed=1, permutations=_template().permutations, scheme=_template().scheme)
-    m.update_batch(shingles)
-    return np.asarray(m.hashvalues, dtype=np.uint32)
+    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    hashed = np.fromiter(
+        (zlib.crc32(s.encode()) for s in shingles),
+        dtype=np.uint64, count=len(shingles),
+    )
+    permuted = (hashed[:, None] * _A + _B) % _PRIME
+    signature_values: np.ndarray = permuted.min(axis=0).astype(np.uint32)
+    return signature_values
+
+
+def _collision(s: np.ndarray, b: int, r: int) -> np.ndarray:
+    return np.asarray(1.0 - (1.0 - s ** float(r)) ** float(b))
 
 
 @lru_cache(maxsize=8)
 def bands_for(threshold: float) -> tuple[int, int]:
-    """(bands, rows) that minimise false positives and negatives around the threshold."""
-    b, r = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
-    return int(b), int(r)
+    """(bands, rows) minimising false positives below and false negatives above the threshold."""
+    below = np.linspace(0.0, threshold, 200)
+    above = np.linspace(threshold, 1.0, 200)
+    best: tuple[float, int, int] | None = None
+    for b in range(1, NUM_PERM + 1):
+        for r in range(1, NUM_PERM // b + 1):
+            fp = float(np.trapezoid(_collision(below, b, r), below))
+            fn = float(np.trapezoid(1.0 - _collision(above, b, r), above))
+            if best is None or fp + fn < best[0]:
+                best = (fp + fn, b, r)
+    assert best is not None
+    return best[1], best[2]
 
 
 def band_keys(sig: np.ndarray, threshold: float) -> list[str]:

@@ -224,6 +224,9 @@ def live_worker(redis_handle: RedisHandle, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture
 def lr(redis_handle: RedisHandle, live_worker: WorkerProcess) -> Iterator[redis.Redis]:
     """A client to the live worker's Redis (not flushed between tests)."""
+    assert live_worker.process.poll() is None, (
+        "the module's shared worker died (a test that flushes Redis ran before this one?):\n"
+        + live_worker.log()[-2000:])
     client = redis_handle.client()
     yield client
     client.close()

@@ -70,6 +70,22 @@ def test_different_article_is_not_a_near_duplicate(lr: redis.Redis) -> None:
     assert doc["near_duplicate_of"] is None or doc["near_duplicate_of"]["article_id"] != "art-orig"
 
 
+def test_event_records_validate_against_checked_in_schema(lr: redis.Redis) -> None:
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    output_for(lr, xadd_article(lr, article("schema-ev", MEETING_A + " (version schéma)", source="Wire S")))
+    schema = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "schemas" / "event_record.json")
+                        .read_text())
+    records = read_stream(lr, names.EVENTS_STREAM)
+    assert records
+    for record in records:
+        jsonschema.validate(record, schema)
+
+
+# Last: it flushes Redis, which the module's shared worker does not survive (by design).
 def test_two_replicas_racing_on_one_event_make_one_event_with_two_mentions(
     r: redis.Redis, start_worker: WorkerFactory
 ) -> None:
@@ -87,18 +103,3 @@ def test_two_replicas_racing_on_one_event_make_one_event_with_two_mentions(
     [key] = shared
     final = [x for x in read_stream(r, names.EVENTS_STREAM) if x["event_key"] == key][-1]
     assert final["mentions"] == 2
-
-
-def test_event_records_validate_against_checked_in_schema(lr: redis.Redis) -> None:
-    import json
-    from pathlib import Path
-
-    import jsonschema
-
-    output_for(lr, xadd_article(lr, article("schema-ev", MEETING_A + " (version schéma)", source="Wire S")))
-    schema = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "schemas" / "event_record.json")
-                        .read_text())
-    records = read_stream(lr, names.EVENTS_STREAM)
-    assert records
-    for record in records:
-        jsonschema.validate(record, schema)
