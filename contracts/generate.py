@@ -13,7 +13,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from contracts.models import CONTRACT_VERSION, ArticleIn, DeadLetter, EnrichedArticle, Entity, Event, EventRecord
+from contracts.models import (
+    CONTRACT_VERSION,
+    ArticleIn,
+    DeadLetter,
+    EnrichedArticle,
+    Entity,
+    Event,
+    EventRecord,
+)
 
 HERE = Path(__file__).parent
 SCHEMAS: dict[str, type[BaseModel]] = {

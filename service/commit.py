@@ -118,7 +118,11 @@ for i = 0, n - 1 do
   local kind, entry_id, dedup_key = ARGV[base], ARGV[base + 1], ARGV[base + 2]
   local payload, article_id, spec_raw = ARGV[base + 3], ARGV[base + 4], ARGV[base + 5]
   local acked = redis.call('XACK', KEYS[1], group, entry_id)
-  if acked == 0 then
+  if kind == 'lost' then
+    -- XAUTOCLAIM already dropped it from the pending list and hands each deleted id to one caller only
+    xadd(KEYS[3], payload)
+    results[#results + 1] = 'lost'
+  elseif acked == 0 then
     results[#results + 1] = 'stale'
   elseif kind == 'dlq' then
     xadd(KEYS[3], payload)
@@ -147,7 +151,7 @@ end
 return results
 """
 
-Kind = Literal["out", "dup", "dlq"]
+Kind = Literal["out", "dup", "dlq", "lost"]  # lost: trimmed away while pending, dead-lettered as such
 # Article ids listed per event record; articles_total keeps the full count.
 ARTICLES_CAP = 50
 
@@ -171,7 +175,7 @@ class Committer:
         self._head = [group, dedup_ttl, maxlen]
 
     async def commit(self, items: list[CommitItem]) -> list[str]:
-        """Commit a batch; returns per item 'ok', 'dup:<article_id> <entry_id>', 'dup', 'dlq' or 'stale'."""
+        """Commit a batch; per item 'ok', 'dup:<article_id> <entry_id>', 'dup', 'dlq', 'lost' or 'stale'."""
         if not items:
             return []
         args: list[Any] = [*self._head, len(items), names.EVENT_PREFIX, ARTICLES_CAP]

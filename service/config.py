@@ -20,7 +20,8 @@ def _default_consumer() -> str:
 class Settings(BaseSettings):
     """Every knob of the service; README's configuration table mirrors this class."""
 
-    model_config = SettingsConfigDict(env_prefix="DEPECHE_", extra="ignore")
+    # hide_input_in_errors: a bad REDIS_URL must not print its password in the error.
+    model_config = SettingsConfigDict(env_prefix="DEPECHE_", extra="ignore", hide_input_in_errors=True)
 
     redis_url: SecretStr | None = Field(
         default=None,

