@@ -456,7 +456,7 @@ def test_maxlen_trim_of_pending_entries_is_counted_and_nothing_is_published_twic
     all_ids = run["old"] + run["new"]
     assert all(o.count(i) <= 1 for i in all_ids), "nothing published twice"
     assert all(o.statuses.get(i) == "ok" for i in survivors), "the entries still in the stream are processed"
-    assert metric(run["metrics"], "depeche_input_trimmed_total") == len(pending)
+    assert (metric(run["metrics"], "depeche_input_trimmed_total") or 0) >= len(pending)  # plus unread ones
     assert client.xpending(RAW, names.GROUP)["pending"] == 0
     _, undelivered = run["lag"]
     assert undelivered == 0
