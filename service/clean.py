@@ -77,6 +77,13 @@ def is_all_caps_headline(line: str) -> bool:
 
 
 def _date_from_line(line: str) -> datetime | None:
+    try:
+        return _parse_date_line(line)
+    except (ValueError, OverflowError):  # "31 février", "25:61", "UTC+99": shaped like a date, not one
+        return None
+
+
+def _parse_date_line(line: str) -> datetime | None:
     if m := _DATE_LINE.match(line):
         day, month, year, hh, mm, tzh, tzm = m.groups()
         tz = UTC if tzh is None else timezone(timedelta(hours=int(tzh), minutes=int(tzm or 0)))

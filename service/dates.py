@@ -22,23 +22,29 @@ _W = "|".join(WEEKDAYS)
 _NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "quelques": 2}
 _N = r"\d{1,2}|" + "|".join(_NUMBERS)
 
+_ABOUT = r"(?:environ\s+|près de\s+|plus de\s+|presque\s+|quelque\s+)?"
+_LAST_YEAR = r"de l'an(?:née)? (?:dernier|dernière|passé|passée)|de l’an(?:née)? (?:dernier|dernière|passé|passée)"
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_M})\s+(\d{{4}})\b", re.I)),
     ("numeric", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("dm", re.compile(rf"\b(?:le|ce|du|au|dès le|depuis le)\s+(?:(?:{_W})\s+)?(\d{{1,2}})(?:er)?\s+({_M})\b", re.I)),
-    ("relday", re.compile(r"\b(avant-hier|hier|aujourd'hui|aujourd’hui|demain|ce jour)\b", re.I)),
+    ("night", re.compile(rf"\bdans la nuit de ({_W}) à ({_W})\b", re.I)),
+    ("relday", re.compile(r"\b(avant-hier|hier|aujourd'hui|aujourd’hui|après-demain|demain|ce jour)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(ce|le)\s+)?({_W})(?:\s+(dernier|prochain|soir|matin|après-midi))?\b", re.I)),
-    ("lastmonth", re.compile(r"\b(le mois dernier|le mois précédent|ce mois-ci|le mois prochain)\b", re.I)),
-    ("ago", re.compile(rf"\b(?:il y a|voici)\s+({_N})\s+(jours?|semaines?|mois|ans?|années?)\b", re.I)),
+    ("lastmonth", re.compile(r"\b(le mois dernier|le mois passé|le mois précédent|ce mois-ci|le mois prochain)\b",
+                             re.I)),
+    ("ago", re.compile(rf"\b(?:il y a|voici|voilà)\s+{_ABOUT}({_N})\s+(jours?|semaines?|mois|ans?|années?)\b", re.I)),
     ("later", re.compile(rf"\b({_N})\s+(jours?|semaines?|mois|ans?)\s+(?:plus tôt|auparavant|avant)\b", re.I)),
     ("lastweek", re.compile(r"\b(la semaine dernière|la semaine passée|cette semaine|la semaine prochaine)\b", re.I)),
     ("month", re.compile(
-        rf"\b(?:(en|début|fin|mi|courant|à la mi|à la fin|au début|depuis)[\s-]+)?(?:du mois de\s+|de\s+)?({_M})"
-        r"(?:\s+(dernier|prochain|(\d{4})))?\b", re.I)),
-    ("lastyear", re.compile(r"\b(l'an dernier|l’an dernier|l'année dernière|l’année dernière|l'an passé|"
-                            r"cette année|l'an prochain|l’an prochain|l'année prochaine)\b", re.I)),
-    ("year", re.compile(r"\b(?:en|depuis|courant|début|fin)\s+(\d{4})\b", re.I)),
+        rf"\b(?:(en|début|fin|mi|courant|à la mi|à la fin|au début|depuis)[\s-]+)?(?:du mois de\s+|de\s+|d')?({_M})"
+        rf"(?:\s+(dernier|prochain|(\d{{4}})|{_LAST_YEAR}))?\b", re.I)),
+    ("lastyear", re.compile(r"\b(l'an dernier|l’an dernier|l'année dernière|l’année dernière|l'an passé|l’an passé|"
+                            r"l'année passée|l’année passée|cette année|l'an prochain|l’an prochain|"
+                            r"l'année prochaine|l’année prochaine)\b", re.I)),
+    ("year", re.compile(r"\b(?:en|depuis|courant|début|fin|mi-)\s*(\d{4})\b", re.I)),
 ]
 
 
@@ -47,6 +53,14 @@ class TimeExpression:
     start: int
     end: int
     date: EventDate
+    # The reading for a planned event ("jeudi" is the coming Thursday), when it differs.
+    planned: EventDate | None = None
+
+    def for_event(self, planned: bool) -> EventDate:
+        return self.planned if planned and self.planned is not None else self.date
+
+
+Reading = tuple[EventDate, EventDate | None]
 
 
 def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
@@ -62,71 +76,104 @@ def _month(year: int, month: int, expression: str) -> EventDate:
     return EventDate(value=f"{year:04d}-{month:02d}", precision="month", expression=expression)
 
 
-def _past_year_for(month: int, pub: date, direction: str | None) -> int:
-    """A month named without a year: the latest such month not after publication, unless 'prochain'."""
+def _year(year: int, expression: str) -> EventDate:
+    return EventDate(value=f"{year:04d}", precision="year", expression=expression)
+
+
+def _month_year(month: int, pub: date, direction: str | None) -> tuple[int, int]:
+    """(year for a past reading, year for a planned reading) of a month named without a year."""
     if direction == "prochain":
-        return pub.year if month > pub.month else pub.year + 1
-    return pub.year if month <= pub.month else pub.year - 1
+        nxt = pub.year if month > pub.month else pub.year + 1
+        return nxt, nxt
+    if direction == "dernier":
+        last = pub.year if month < pub.month else pub.year - 1
+        return last, last
+    past = pub.year if month <= pub.month else pub.year - 1
+    return past, (pub.year if month >= pub.month else pub.year + 1)
 
 
-def _resolve(kind: str, m: re.Match[str], pub: date) -> EventDate | None:  # noqa: C901 - one branch per form
-    text = m.group(0)
-    g = [x.lower() if isinstance(x, str) else x for x in m.groups()]
+def _weekday(target: int, pub: date, qualifier: str | None, text: str) -> Reading:
+    if qualifier == "prochain":
+        return _day(pub + timedelta(days=(target - pub.weekday()) % 7 or 7), text), None
+    back = (pub.weekday() - target) % 7
+    if qualifier == "dernier":
+        return _day(pub - timedelta(days=back or 7), text), None  # "vendredi dernier" on a Friday: a week ago
+    ahead = (target - pub.weekday()) % 7
+    return _day(pub - timedelta(days=back), text), _day(pub + timedelta(days=ahead), text)
+
+
+def _explicit(kind: str, g: list[str], pub: date, text: str) -> Reading | None:
     try:
         if kind == "dmy":
-            return _day(date(int(g[2]), MONTHS[g[1]], int(g[0])), text)
+            return _day(date(int(g[2]), MONTHS[g[1]], int(g[0])), text), None
         if kind == "numeric":
-            return _day(date(int(g[2]), int(g[1]), int(g[0])), text)
+            return _day(date(int(g[2]), int(g[1]), int(g[0])), text), None
         if kind == "iso":
-            return _day(date(int(g[0]), int(g[1]), int(g[2])), text)
-        if kind == "dm":
-            month, day = MONTHS[g[1]], int(g[0])
-            candidate = date(pub.year, month, day)
-            if candidate > pub + timedelta(days=7):  # "le 28 décembre" read on 3 January
-                candidate = date(pub.year - 1, month, day)
-            return _day(candidate, text)
+            return _day(date(int(g[0]), int(g[1]), int(g[2])), text), None
+        month, day = MONTHS[g[1]], int(g[0])
+        candidate = date(pub.year, month, day)
+        past = candidate if candidate <= pub + timedelta(days=7) else date(pub.year - 1, month, day)
+        future = candidate if candidate >= pub - timedelta(days=7) else date(pub.year + 1, month, day)
+        return _day(past, text), _day(future, text)  # "le 28 décembre" read on 3 January is last year's
     except ValueError:
         return None
+
+
+def _relative(kind: str, g: list[str], pub: date, text: str) -> Reading | None:
+    n = int(g[0]) if g[0].isdigit() else _NUMBERS[g[0]]
+    unit = g[1]
+    if unit.startswith(("an", "ann")):
+        return _year(pub.year - n, text), None
+    if unit == "mois":
+        return _month(*_shift_month(pub.year, pub.month, -n), text), None
+    days = n * (7 if unit.startswith("semaine") else 1)
+    d = pub - timedelta(days=days)
+    return (_day(d, text) if days <= 2 else _month(d.year, d.month, text)), None
+
+
+def _month_reading(g: list[str], pub: date, text: str) -> Reading | None:
+    month = MONTHS[g[1]]
+    qualifier = (g[2] or "").lower() or None
+    if g[0] is None and qualifier is None:
+        return None  # a bare month name ("mai") is too often something else
+    if g[3]:
+        return _month(int(g[3]), month, text), None
+    if qualifier and qualifier not in ("dernier", "prochain"):  # "février de l'année dernière"
+        return _month(pub.year - 1, month, text), None
+    past, planned = _month_year(month, pub, qualifier)
+    return _month(past, month, text), _month(planned, month, text)
+
+
+def _resolve(kind: str, m: re.Match[str], pub: date) -> Reading | None:
+    text = m.group(0)
+    g = [x.lower() if isinstance(x, str) else x for x in m.groups()]
+    if kind in ("dmy", "numeric", "iso", "dm"):
+        return _explicit(kind, g, pub, text)
+    if kind == "night":  # "dans la nuit de mardi à mercredi": the night ends on the second day
+        return _weekday(WEEKDAYS[g[1]], pub, None, text)
     if kind == "relday":
-        offset = {"avant-hier": -2, "hier": -1, "demain": 1}.get(g[0], 0)
-        return _day(pub + timedelta(days=offset), text)
+        offset = {"avant-hier": -2, "hier": -1, "demain": 1, "après-demain": 2}.get(g[0], 0)
+        return _day(pub + timedelta(days=offset), text), None
     if kind == "weekday":
-        target = WEEKDAYS[g[1]]
-        if g[2] == "prochain":
-            return _day(pub + timedelta(days=(target - pub.weekday()) % 7 or 7), text)
-        back = (pub.weekday() - target) % 7
-        if back == 0 and g[2] == "dernier":
-            back = 7  # "vendredi dernier" written on a Friday is a week ago
-        return _day(pub - timedelta(days=back), text)
+        return _weekday(WEEKDAYS[g[1]], pub, g[2], text)
     if kind == "lastmonth":
-        delta = {"le mois dernier": -1, "le mois précédent": -1, "le mois prochain": 1}.get(g[0], 0)
-        return _month(*_shift_month(pub.year, pub.month, delta), text)
+        delta = {"le mois dernier": -1, "le mois passé": -1, "le mois précédent": -1, "le mois prochain": 1}
+        return _month(*_shift_month(pub.year, pub.month, delta.get(g[0], 0)), text), None
     if kind in ("ago", "later"):
-        n = int(g[0]) if g[0].isdigit() else _NUMBERS[g[0]]
-        unit = g[1]
-        if unit.startswith(("an", "ann")):
-            return EventDate(value=f"{pub.year - n:04d}", precision="year", expression=text)
-        if unit == "mois":
-            return _month(*_shift_month(pub.year, pub.month, -n), text)
-        days = n * (7 if unit.startswith("semaine") else 1)
-        d = pub - timedelta(days=days)
-        return _day(d, text) if days <= 2 else _month(d.year, d.month, text)
+        return _relative(kind, g, pub, text)
     if kind == "lastweek":
         days = {"la semaine prochaine": 7, "cette semaine": 0}.get(g[0], -7)
         d = pub + timedelta(days=days)
-        return _month(d.year, d.month, text)
+        return _month(d.year, d.month, text), None
     if kind == "month":
-        month = MONTHS[g[1]]
-        year = int(g[3]) if g[3] else _past_year_for(month, pub, g[2])
-        if g[0] is None and g[2] is None and g[3] is None:
-            return None  # a bare month name ("mai") is too often something else
-        return _month(year, month, text)
+        return _month_reading(g, pub, text)
     if kind == "lastyear":
-        delta = -1 if ("dernier" in g[0] or "dernière" in g[0] or "passé" in g[0]) else (
-            1 if "prochain" in g[0] else 0)
-        return EventDate(value=f"{pub.year + delta:04d}", precision="year", expression=text)
+        folded = g[0].replace("’", "'")
+        years = -1 if any(w in folded for w in ("dernier", "dernière", "passé")) else (
+            1 if "prochain" in folded else 0)
+        return _year(pub.year + years, text), None
     if kind == "year":
-        return EventDate(value=g[0], precision="year", expression=text)
+        return _year(int(g[0]), text), None
     return None
 
 
@@ -138,8 +185,12 @@ def find_time_expressions(text: str, pub: date) -> list[TimeExpression]:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            resolved = _resolve(kind, m, pub)
+            try:
+                resolved = _resolve(kind, m, pub)
+            except (ValueError, OverflowError):  # impossible dates, or arithmetic past year 1 or 9999
+                resolved = None
             if resolved is not None:
-                found.append(TimeExpression(m.start(), m.end(), resolved))
+                past, planned = resolved
+                found.append(TimeExpression(m.start(), m.end(), past, planned if planned != past else None))
                 taken.append((m.start(), m.end()))
     return sorted(found, key=lambda t: t.start)

@@ -8,19 +8,33 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from spacy.tokens import Doc, Span
 
 from contracts.models import Entity, Mention
 from service.gazetteer import Gazetteer, GazetteerEntry, fold
 
 _LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC"}
-_LEADING = re.compile(r"^(?:(?:M|Mme|Mlle|Mr|Dr)\.?\s+|(?:le|la|les|l')\s*)", re.IGNORECASE)
-# Words the statistical NER tags that are never names in news text.
-_NOT_NAMES = frozenset(fold(w) for w in (
-    "Loading", "Source", "Commentaire", "Comment", "Etat", "État", "Gouvernement", "Président", "Ministre",
-    "Affirmant", "Selon", "Version", "Lire", "Partager", "Nouvelles", "UTC", "GMT", "Home", "Accueil",
-))
+_LEADING = re.compile(r"^(?:(?:M|Mme|Mlle|Mr|Dr)\.?\s+|(?:le|la|les|l'|l’)\s*)", re.IGNORECASE)
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class _Stoplists:
+    not_names: frozenset[str]       # folded names the NER tags that are never entities
+    document_heads: frozenset[str]  # first words of treaty, programme and event names
+
+
+@lru_cache(maxsize=1)
+def _stoplists() -> _Stoplists:
+    raw = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))
+    return _Stoplists(
+        not_names=frozenset(fold(str(w)) for w in raw.get("not_names") or ()),
+        document_heads=frozenset(str(w).lower() for w in raw.get("document_heads") or ()),
+    )
 
 
 @dataclass
@@ -49,9 +63,9 @@ class _Draft:
 def _is_junk(span: Span) -> bool:
     text = _LEADING.sub("", span.text).strip()
     letters = [c for c in text if c.isalpha()]
-    if len(letters) < 2 or not text[0].isupper():
-        return True
-    if fold(text) in _NOT_NAMES or any(c.isdigit() for c in text):
+    if len(letters) < 2 or not text[0].isupper() or "\n" in text:
+        return True  # a name never runs across a line break: that is a headline glued to the next line
+    if fold(text) in _stoplists().not_names or any(c.isdigit() for c in text):
         return True
     if len(span) == 1 and span[0].pos_ not in ("PROPN", "X"):
         return True  # a lone common noun, verb or adjective capitalised at a sentence start
@@ -99,6 +113,7 @@ def extract_entities(
         if label is None or _is_junk(span):
             continue
         partials.append(span)
+    named = {d.id for d in drafts.values() if any(any(c.isupper() for c in s.text) for s in d.spans)}
 
     # Longest names first, so that "Kim" can attach to "Kim Jong-un" found anywhere in the text.
     for span in sorted(partials, key=lambda s: -len(s.text)):
@@ -108,6 +123,8 @@ def extract_entities(
             continue
         name = _LEADING.sub("", span.text).strip()
         label = _LABELS[span.label_]
+        if name.split()[0].lower() in _stoplists().document_heads:
+            label = "MISC"  # a treaty or a programme is named, but it never acts
         key = f"depeche:{label}:{fold(name).replace(' ', '-')}"
         drafts.setdefault(key, _Draft(key, name, label, None, known=False)).spans.append(span)
 
@@ -116,6 +133,8 @@ def extract_entities(
         if entity_id in drafts and not any(start < s.end and s.start < end for s in drafts[entity_id].spans):
             drafts[entity_id].spans.append(Span(doc, start, end))
 
+    # Known only through a lowercase alias ("pays occidentaux") or a role: a description, not a name.
+    drafts = {k: d for k, d in drafts.items() if not d.known or k in named}
     table = EntityTable()
     ordered = sorted(drafts.values(), key=lambda d: min(s.start_char for s in d.spans))
     for idx, draft in enumerate(ordered):
@@ -123,7 +142,7 @@ def extract_entities(
         table.entities.append(Entity(
             id=draft.id,
             name=draft.name,
-            label=draft.label,  # type: ignore[arg-type]
+            label=draft.label,
             country=draft.country,
             mentions=[Mention(text=text[s.start_char:s.end_char], start=s.start_char, end=s.end_char) for s in spans],
         ))

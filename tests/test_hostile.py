@@ -335,10 +335,6 @@ _DATE_LINES = st.builds(
     st.none() | st.sampled_from([" (UTC+01:00)", " (UTC+99:00)", " (GMT-30)", " UTC+5"]))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "service.clean._date_from_line builds datetime()/timezone() from any date-shaped line without range "
-    "checks: '31 février 2025', '30/02/2024 à 10h00', '14 mars 2025 25:61' or '(UTC+99:00)' raise ValueError, "
-    "so such an article fails the pipeline and is dead-lettered as processing_error after max deliveries"))
 @settings(max_examples=300, deadline=None)
 @example("31 février 2025\nLe ministre a parlé.")
 @example("30/02/2024 à 10h00\nLe ministre a parlé.")

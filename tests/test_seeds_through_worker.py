@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
 from service import names
 from tests.conftest import RedisHandle, WorkerFactory, read_stream, requires_shared, wait_until, xadd_article
 
