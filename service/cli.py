@@ -272,6 +272,18 @@ def bench(
     run_bench(articles=articles, workers=workers or os.cpu_count() or 1, out=out)
 
 
+@app.command("bench-near")
+def bench_near(
+    indexed: Annotated[int, typer.Option(help="Articles in the near-duplicate index.")] = 100_000,
+    probes: Annotated[int, typer.Option(help="Checks timed.")] = 100,
+) -> None:
+    """Time the near-duplicate check against a large index in a throw-away Redis."""
+    from service.bench_near import run_bench_near
+
+    _settings()
+    console.print_json(json.dumps(run_bench_near(indexed, probes)))
+
+
 def main() -> None:
     try:
         app()
