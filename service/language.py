@@ -12,8 +12,8 @@ _CANDIDATES = (
     Language.PORTUGUESE, Language.DUTCH, Language.RUSSIAN, Language.UKRAINIAN, Language.POLISH,
     Language.ARABIC, Language.TURKISH, Language.CHINESE, Language.JAPANESE, Language.KOREAN,
 )
-# Detection reads the start of the text: enough for a stable answer, bounded cost on huge inputs.
-_SAMPLE_CHARS = 2000
+# Detection reads the start of the text: ~100 words give a stable answer at a third of the cost of 2000 chars.
+_SAMPLE_CHARS = 600
 SUPPORTED = frozenset({"fr"})
 
 
