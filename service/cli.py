@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -98,9 +99,19 @@ def _run_processes(settings: Settings, count: int) -> None:
         env = {**os.environ, "REDIS_URL": settings.redis_url.get_secret_value(),
                "DEPECHE_CONSUMER": f"{settings.consumer}-{i}", "DEPECHE_PROCESSES": "1",
                "DEPECHE_HTTP_PORT": str(settings.http_port + i if settings.http_port else 0)}
-        children.append(subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env))
+        children.append(subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env,
+                                         preexec_fn=_die_with_parent))
     for child in children:
         child.wait()
+
+
+def _die_with_parent() -> None:
+    """Linux: a child gets SIGTERM (and drains) when the parent dies, even by SIGKILL; no orphan workers."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 @app.command("publish")
