@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import track
 
 from contracts.models import ArticleIn
-from service import names
+from service import names, regex_cache
 from service.config import Settings
 from service.logs import configure_logging, get_logger, redact
 from service.producer import articles_from_file, articles_from_stdin, publish
@@ -34,8 +34,10 @@ log = get_logger("depeche.cli")
 
 
 def _settings(**overrides: Any) -> Settings:
+    """Settings for this command, and the process set up by them: logging, the start-up regex cache."""
     settings = Settings(**overrides)
     configure_logging(settings.log_level, settings.log_format)
+    regex_cache.install(Path(settings.regex_cache_dir) if settings.regex_cache_dir else None)
     return settings
 
 

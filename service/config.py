@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service import names
+from service.regex_cache import default_cache_dir
 
 
 def _default_consumer() -> str:
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     group: str = names.GROUP
     consumer: str = Field(default_factory=_default_consumer, description="Unique per replica.")
     processes: int = Field(default=0, ge=0, description="Worker processes for `depeche worker`; 0 = one per core.")
-    batch_size: int = Field(default=16, ge=1, le=1024, description="XREADGROUP COUNT and nlp.pipe batch.")
+    batch_size: int = Field(default=16, ge=1, le=1024, description="XREADGROUP COUNT: articles read and enriched together.")
     block_ms: int = Field(default=100, ge=1, description="XREADGROUP BLOCK.")
     max_deliveries: int = Field(default=3, ge=1, description="Deliveries before an entry is dead-lettered.")
     reclaim_idle_ms: int = Field(default=60_000, ge=100, description="Idle time before another replica reclaims.")
@@ -50,6 +51,10 @@ class Settings(BaseSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8000, ge=0, le=65535)
     graceful_timeout_s: float = Field(default=20.0, gt=0)
+    regex_cache_dir: str = Field(
+        default_factory=lambda: str(default_cache_dir()),
+        description="Compiled tokenizer regex kept between starts (saves ~2.4 s of start-up); empty = off.",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "console"
 
