@@ -295,6 +295,28 @@ class Worker:
         await self.process(retry, deliveries)
         return len(entries)
 
+    async def finish_own_pending(self) -> int:
+        """Process the entries Redis delivered to us that no handler ran, then return how many.
+
+        Stopping cancels a read in flight: Redis has already put its entries in our pending list, and
+        without this they would wait reclaim_idle_ms for another replica. Reading our own history
+        (id 0, then after the last id seen) ends even when an entry fails and stays pending."""
+        s = self.settings
+        after, finished = "0", 0
+        while True:
+            reply: Any = await self.redis.xreadgroup(s.group, s.consumer, {s.input_stream: after}, count=s.batch_size)
+            rows = reply[0][1] if reply else []
+            if not rows:
+                return finished
+            after = rows[-1][0].decode()
+            entries = [(i.decode(), f) for i, f in rows if f]
+            trimmed = [i.decode() for i, f in rows if not f]
+            if trimmed:
+                await self._trimmed(trimmed)
+            if entries:
+                await self.process(entries, await self._delivery_counts([e for e, _ in entries]))
+            finished += len(rows)
+
     async def _delivery_counts(self, entry_ids: list[str]) -> dict[str, int]:
         pipe = self.redis.pipeline(transaction=False)
         for entry_id in entry_ids:
@@ -451,6 +473,18 @@ async def _watch_subscribers(worker: Worker, broker: RedisBroker) -> None:
             worker.stopping.set()
 
 
+async def _finish_own_pending(worker: Worker, budget_s: float) -> None:
+    """What is left of the graceful timeout goes to entries read but never handled; past it, or with
+    Redis gone, they stay pending for another replica's reclaimer: delayed, never lost."""
+    try:
+        finished = await asyncio.wait_for(worker.finish_own_pending(), timeout=max(budget_s, 0.1))
+    except (TimeoutError, redis.exceptions.RedisError) as exc:
+        log.warning("pending_left_for_reclaim", error=f"{type(exc).__name__}: {exc}"[:300])
+        return
+    if finished:
+        log.info("finished_own_pending", count=finished)
+
+
 async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = None,
                      stop_event: asyncio.Event | None = None) -> None:
     """Serve HTTP at once, then wait for Redis, load the model, start reading; drain on SIGTERM."""
@@ -497,7 +531,9 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
         worker.stopping.set()
         worker.subscriber_running = False
         metrics.READY.set(0)
+        stop_started = time.monotonic()
         await broker.stop()  # stops reading; the batch in hand finishes and commits (graceful_timeout)
+        await _finish_own_pending(worker, settings.graceful_timeout_s - (time.monotonic() - stop_started))
         await worker.stop_background()
         server.should_exit = True
         await http

@@ -184,7 +184,11 @@ class WorkerFactory:
         return handle
 
 
-def wait_ready_http(worker: WorkerProcess, timeout: float = 90.0) -> None:
+# Start-up is ~5 s on an idle 2-core machine; a machine busy with other suites can take minutes.
+READY_TIMEOUT_S = 240.0
+
+
+def wait_ready_http(worker: WorkerProcess, timeout: float = READY_TIMEOUT_S) -> None:
     import httpx
 
     def ready() -> bool:

@@ -28,7 +28,7 @@ import redis
 
 from service import names
 from service.redis_server import RedisServer, find_redis_server, free_port
-from tests.conftest import WorkerFactory, WorkerProcess, group_state, wait_ready_http, wait_until
+from tests.conftest import WorkerFactory, WorkerProcess, group_state, wait_until
 
 # ---- Redis servers ----------------------------------------------------------------------------------
 
@@ -71,22 +71,6 @@ def redis_version(client: redis.Redis) -> tuple[int, ...]:
     return tuple(int(x) for x in str(client.info("server")["redis_version"]).split("."))
 
 
-# Worker start-up (imports + spaCy model) takes ~13 s alone on 2 cores, over a minute on a busy machine.
-READY_TIMEOUT_S = 240.0
-
-
-class SingleProcessFactory(WorkerFactory):
-    """conftest's WorkerFactory, but one OS process per worker (DEPECHE_PROCESSES=1; the service's default
-    is one child per core, and a SIGKILL to the parent would leave its children running) and a longer
-    readiness wait."""
-
-    def __call__(self, consumer: str = "w1", wait_ready: bool = True, **env: str) -> WorkerProcess:
-        worker = super().__call__(consumer, wait_ready=False, **{"DEPECHE_PROCESSES": "1", **env})
-        if wait_ready:
-            wait_ready_http(worker, READY_TIMEOUT_S)
-        return worker
-
-
 def process_tree(pid: int) -> list[int]:
     """pid and all its descendants (the worker may run one child per core)."""
     found = [pid]
@@ -108,9 +92,9 @@ def kill_tree(worker: WorkerProcess) -> None:
 
 @contextmanager
 def workers_on(url: str, tmp: Path) -> Iterator[WorkerFactory]:
-    """A single-process WorkerFactory bound to any Redis URL; every worker it started (and any child it
-    forked) is SIGKILLed on exit."""
-    factory = SingleProcessFactory(url, tmp)
+    """A WorkerFactory bound to any Redis URL; every worker it started (and any child it forked) is
+    SIGKILLed on exit."""
+    factory = WorkerFactory(url, tmp)
     try:
         yield factory
     finally:
@@ -135,32 +119,25 @@ def fast_article(i: int, tag: str = "f") -> dict[str, Any]:
 
 def push(client: redis.Redis, docs: Iterable[dict[str, Any] | str | bytes], *, chunk: int = 500,
          maxlen: int | None = None) -> list[str]:
-    """XADD many entries, pipelined; returns their ids in order."""
-    ids: list[str] = []
-    pipe = client.pipeline(transaction=False)
-    pending = 0
-    for doc in docs:
-        data = doc if isinstance(doc, str | bytes) else json.dumps(doc, ensure_ascii=False)
-        if maxlen is None:
-            pipe.xadd(names.INPUT_STREAM, {names.DATA_FIELD: data})
-        else:
-            pipe.xadd(names.INPUT_STREAM, {names.DATA_FIELD: data}, maxlen=maxlen, approximate=False)
-        pending += 1
-        if pending >= chunk:
-            ids += [i.decode() for i in pipe.execute()]
-            pending = 0
-    if pending:
-        ids += [i.decode() for i in pipe.execute()]
-    return ids
+    """XADD many articles (documents or ready-made payloads), pipelined; returns their ids in order."""
+    entries = ({names.DATA_FIELD.encode(): (doc if isinstance(doc, bytes) else
+                                            (doc if isinstance(doc, str) else json.dumps(doc, ensure_ascii=False))
+                                            .encode())}
+               for doc in docs)
+    return push_fields(client, entries, chunk=chunk, maxlen=maxlen)
 
 
-def push_fields(client: redis.Redis, entries: Iterable[dict[bytes, bytes]], chunk: int = 500) -> list[str]:
-    """XADD raw field maps (any field names, any bytes), pipelined."""
+def push_fields(client: redis.Redis, entries: Iterable[dict[bytes, bytes]], *, chunk: int = 500,
+                maxlen: int | None = None) -> list[str]:
+    """XADD raw field maps (any field names, any bytes), pipelined; an exact MAXLEN when given."""
     ids: list[str] = []
     pipe = client.pipeline(transaction=False)
     pending = 0
     for fields in entries:
-        pipe.xadd(names.INPUT_STREAM, fields)  # type: ignore[arg-type]
+        if maxlen is None:
+            pipe.xadd(names.INPUT_STREAM, fields)  # type: ignore[arg-type]
+        else:
+            pipe.xadd(names.INPUT_STREAM, fields, maxlen=maxlen, approximate=False)  # type: ignore[arg-type]
         pending += 1
         if pending >= chunk:
             ids += [i.decode() for i in pipe.execute()]

@@ -26,7 +26,6 @@ from service import names
 from service.redis_server import RedisServer, free_port
 from tests.conftest import WorkerFactory, group_state, wait_ready_http, wait_until
 from tests.helpers_faults import (
-    READY_TIMEOUT_S,
     assert_exactly_once,
     fast_article,
     http_get,
@@ -137,8 +136,8 @@ def test_sigterm_drains_the_batch_in_hand_and_exits_within_the_graceful_timeout(
     common = {"DEPECHE_BATCH_SIZE": "16", "DEPECHE_GRACEFUL_TIMEOUT_S": str(GRACEFUL_S)}
     draining = start_worker("draining", wait_ready=False, **common)
     survivor = start_worker("survivor", wait_ready=False, DEPECHE_RECLAIM_IDLE_MS="60000", **common)
-    wait_ready_http(draining, READY_TIMEOUT_S)
-    wait_ready_http(survivor, READY_TIMEOUT_S)
+    wait_ready_http(draining)
+    wait_ready_http(survivor)
     ids = push(r, (fast_article(i, "t") for i in range(1000)))
     wait_until(lambda: r.xlen(OUT) >= 200, timeout=120, interval=0.02)
     in_hand = _consumer_pending(r, "draining")
@@ -155,6 +154,27 @@ def test_sigterm_drains_the_batch_in_hand_and_exits_within_the_graceful_timeout(
     assert not o.letters
     _report("sigterm", exit_s=round(exit_s, 2), graceful_timeout_s=GRACEFUL_S, pending_in_hand_at_sigterm=in_hand,
             rc=rc)
+
+
+def test_entries_read_but_never_handled_are_finished_by_the_worker_as_it_stops(
+    r: redis.Redis, start_worker: WorkerFactory
+) -> None:
+    # The state a stop leaves when it cancels a read in flight: Redis has put entries in the consumer's
+    # pending list and no handler has them. Made here by reading as that consumer before it starts.
+    r.xgroup_create(RAW, names.GROUP, id="0", mkstream=True)
+    ids = push(r, (fast_article(i, "h") for i in range(20)))
+    r.xreadgroup(names.GROUP, "stopper", {RAW: ">"}, count=20)
+    worker = start_worker("stopper", DEPECHE_RECLAIM_IDLE_MS="600000", DEPECHE_GRACEFUL_TIMEOUT_S=str(GRACEFUL_S))
+    assert _consumer_pending(r, "stopper") == 20 and r.xlen(OUT) == 0, "a running worker leaves them alone"
+
+    worker.process.send_signal(signal.SIGTERM)
+    rc, exit_s = wait_exit(worker, GRACEFUL_S + 30)
+    assert rc == 0, f"exit code {rc}:\n{worker.log()[-2000:]}"
+    assert exit_s < GRACEFUL_S + EXIT_MARGIN_S, f"exit took {exit_s:.2f}s"
+    assert _consumer_pending(r, "stopper") == 0
+    assert "finished_own_pending" in [e.get("event") for e in log_events(worker)]
+    o = assert_exactly_once(r, ids)
+    assert not o.letters
 
 
 # ---- 3. Redis restart with AOF -----------------------------------------------------------------------
@@ -283,7 +303,7 @@ def test_three_replicas_racing_on_300_articles_are_exactly_once(
            "DEPECHE_MAX_DELIVERIES": "100"}
     replicas = [start_worker(f"replica-{n}", wait_ready=False, **env) for n in range(3)]
     for w in replicas:
-        wait_ready_http(w, READY_TIMEOUT_S)
+        wait_ready_http(w)
     t0 = time.monotonic()
     ids: list[str] = []
     for chunk in range(6):  # a steady flow, not one burst that the first reader swallows

@@ -6,63 +6,66 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import redis
 
 from service.redis_server import free_port
 from tests.conftest import article, output_for, wait_until, xadd_article
 
 
-def test_worker_runs_one_consumer_per_process_and_drains_on_sigterm(
-    r: redis.Redis, redis_url: str, tmp_path: Path
-) -> None:
+@dataclass
+class Parent:
+    """`depeche worker` with DEPECHE_PROCESSES=2: child i serves HTTP on base_port + i."""
+
+    process: subprocess.Popen[bytes]
+    base_port: int
+    log_path: Path
+
+    def answering(self, path: str) -> int:
+        """How many of the two children answer 200 on `path`."""
+        count = 0
+        for port in (self.base_port, self.base_port + 1):
+            try:
+                count += httpx.get(f"http://127.0.0.1:{port}{path}", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                continue
+        return count
+
+    def stopped_children(self) -> int:
+        return self.log_path.read_text().count("worker_stopped")
+
+
+@pytest.fixture
+def parent(redis_url: str, tmp_path: Path) -> Iterator[Parent]:
     base = free_port()
     env = {**os.environ, "REDIS_URL": redis_url, "DEPECHE_PROCESSES": "2", "DEPECHE_CONSUMER": "multi",
            "DEPECHE_HTTP_PORT": str(base), "DEPECHE_HTTP_HOST": "127.0.0.1", "DEPECHE_LOG_FORMAT": "json"}
-    with open(tmp_path / "parent.log", "wb") as log:
-        parent = subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
-    try:
-        def ready(port: int) -> bool:
-            try:
-                return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        wait_until(lambda: ready(base) and ready(base + 1), timeout=120, interval=0.5)
-        assert output_for(r, xadd_article(r, article("multi")))["article_id"] == "art-multi"
-        parent.send_signal(signal.SIGTERM)
-        assert parent.wait(60) == 0
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-    log_text = (tmp_path / "parent.log").read_text()
-    assert log_text.count("worker_stopped") == 2
+    log_path = tmp_path / "parent.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    yield Parent(process, base, log_path)
+    if process.poll() is None:
+        process.kill()
 
 
-def test_worker_processes_exit_when_their_parent_is_killed(r: redis.Redis, redis_url: str, tmp_path: Path) -> None:
-    base = free_port()
-    env = {**os.environ, "REDIS_URL": redis_url, "DEPECHE_PROCESSES": "2", "DEPECHE_CONSUMER": "orphan",
-           "DEPECHE_HTTP_PORT": str(base), "DEPECHE_HTTP_HOST": "127.0.0.1", "DEPECHE_LOG_FORMAT": "json"}
-    with open(tmp_path / "parent.log", "wb") as log:
-        parent = subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
+def test_worker_runs_one_consumer_per_process_and_drains_on_sigterm(r: redis.Redis, parent: Parent) -> None:
+    wait_until(lambda: parent.answering("/readyz") == 2, timeout=120, interval=0.5)
+    assert output_for(r, xadd_article(r, article("multi")))["article_id"] == "art-multi"
+    parent.process.send_signal(signal.SIGTERM)
+    assert parent.process.wait(60) == 0
+    assert parent.stopped_children() == 2
 
-    def alive(port: int) -> bool:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
 
-    try:
-        wait_until(lambda: alive(base) and alive(base + 1), timeout=120, interval=0.5)
-        parent.kill()
-        parent.wait(10)
-        wait_until(lambda: not alive(base) and not alive(base + 1), timeout=60, interval=0.5)
-        # each child drained and logged its exit: none was left running without its parent
-        wait_until(lambda: (tmp_path / "parent.log").read_text().count("worker_stopped") == 2, timeout=30)
-    finally:
-        if parent.poll() is None:
-            parent.kill()
+def test_worker_processes_exit_when_their_parent_is_killed(parent: Parent) -> None:
+    wait_until(lambda: parent.answering("/healthz") == 2, timeout=120, interval=0.5)
+    parent.process.kill()
+    parent.process.wait(10)
+    wait_until(lambda: parent.answering("/healthz") == 0, timeout=60, interval=0.5)
+    # each child drained and logged its exit: none was left running without its parent
+    wait_until(lambda: parent.stopped_children() == 2, timeout=30)
