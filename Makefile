@@ -3,7 +3,7 @@
 #   make test   - the test suite (real redis-server processes)
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: uv install demo test lint typecheck contracts bench score
+.PHONY: uv install demo test lint typecheck contracts bench score profile
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || python3 -m pip install --user --quiet uv
@@ -32,3 +32,6 @@ score: install
 
 bench: install
 	$(UV) run depeche bench
+
+profile: install
+	$(UV) run python bench/profile.py

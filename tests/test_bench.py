@@ -90,3 +90,20 @@ def test_cpu_ratios() -> None:
                "service_1": {"cpu_s_per_article": 0.125}, "service_n": {"cpu_s_per_article": 0.15}}
     assert cpu_ratios(results) == {"service_1 / offline (CPU)": 1.0, "offline / raw spaCy (CPU)": 0.8,
                                    "service_N per-article CPU / service_1": pytest.approx(1.2)}
+
+
+def test_profile_summary_splits_samples_between_spacy_our_code_and_the_rest(tmp_path: Path) -> None:
+    from bench.profile import summarize
+
+    raw = tmp_path / "worker.raw"
+    raw.write_text(
+        "run (service/worker.py:10);pipeline_batch (service/pipeline.py:66);pipe (spacy/language.py:1600) 6\n"
+        "run (service/worker.py:10);detect_language (service/language.py:30) 3\n"
+        "select (selectors.py:468) 1\n"
+    )
+    summary = summarize(raw)
+    assert "10 samples" in summary
+    assert "60.0%  spaCy + thinc" in summary
+    assert "30.0%  Dépêche" in summary
+    assert "30.0%  detect_language" in summary
+    assert "10.0%  other" in summary
