@@ -14,9 +14,10 @@ import dataclasses
 import json
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import redis.exceptions
@@ -42,6 +43,7 @@ from service.validate import Rejected, parse_entry
 
 log = get_logger("depeche.worker")
 Entry = tuple[str, dict[bytes, bytes]]
+_T = TypeVar("_T")
 # When Redis cannot report lag, it is counted by scanning, up to this many entries.
 _LAG_SCAN_LIMIT = 10_000
 # A consumer silent this long with nothing pending is a replica that is gone.
@@ -80,6 +82,12 @@ class Worker:
         self.exit_code = 0
         self._unread_trimmed = 0
         self._tasks: list[asyncio.Task[None]] = []
+        # One thread for spaCy: the subscriber and the reclaimer can each hold a batch, and a Language
+        # object is not built for concurrent calls. Fixed thread also means one malloc arena for NLP.
+        self._nlp_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlp")
+
+    async def in_nlp_thread(self, fn: Callable[..., _T], *args: Any) -> _T:
+        return await asyncio.get_running_loop().run_in_executor(self._nlp_thread, fn, *args)
 
     # ---- start-up -------------------------------------------------------------------------
 
@@ -218,13 +226,13 @@ class Worker:
         """Run the pipeline off the event loop; isolate a failing article by retrying one by one."""
         articles = [a for _, a, _ in fresh]
         try:
-            return list(await asyncio.to_thread(pipeline_batch, articles, _observe))
+            return list(await self.in_nlp_thread(pipeline_batch, articles, _observe))
         except Exception:
             log.exception("batch_failed_retrying_singly", size=len(articles))
         results: list[EnrichedArticle | None] = []
         for entry_id, article, _ in fresh:
             try:
-                results.extend(await asyncio.to_thread(pipeline_batch, [article], _observe))
+                results.extend(await self.in_nlp_thread(pipeline_batch, [article], _observe))
             except Exception as exc:
                 metrics.ERRORS.labels(where="pipeline").inc()
                 count = deliveries.get(entry_id, 1)
@@ -413,6 +421,7 @@ class Worker:
     async def stop_background(self) -> None:
         self.stopping.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._nlp_thread.shutdown(wait=False)
 
 
 def build_broker(settings: Settings, worker: Worker) -> RedisBroker:
@@ -509,7 +518,7 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
              http=f"{settings.http_host}:{settings.http_port}")
     try:
         t0 = time.perf_counter()
-        await asyncio.to_thread(load_nlp)
+        await worker.in_nlp_thread(load_nlp)
         worker.model_loaded = True
         metrics.BUILD.info({"version": __version__, "model": MODEL_NAME, "model_version": model_version()})
         await worker.wait_for_redis()
