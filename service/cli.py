@@ -7,10 +7,9 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import redis
 import typer
@@ -84,27 +83,74 @@ def worker(
 def _run_processes(settings: Settings, count: int) -> None:
     """One OS process per worker: spaCy holds the GIL, so processes are how we use every core.
 
-    Each child is a full replica (own consumer name, HTTP port = base + i). SIGTERM
-    or SIGINT to the parent is passed on, and the parent waits for the children to drain.
+    The parent loads the model once and forks: children are ready as soon as they connect, and they share
+    the model's pages copy-on-write. Each child is a full replica (consumer `<name>-i`, HTTP port
+    base + i). SIGTERM or SIGINT to the parent is passed on and the parent waits for the children to
+    drain. A child that fails makes the parent stop the others and exit with the child's code, so the
+    supervisor restarts a whole set instead of leaving one process short.
     """
-    assert settings.redis_url is not None
-    children: list[subprocess.Popen[bytes]] = []
+    from service.pipeline import preload
+
+    preload()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    children: dict[int, int] = {}
+    for i in range(count):
+        pid = os.fork()
+        if pid == 0:
+            _run_child(settings, i, parent)
+        children[pid] = i
+
+    stopping = False
 
     def forward(signum: int, _: object) -> None:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signum)
+        nonlocal stopping
+        stopping = True
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
-    for i in range(count):
-        env = {**os.environ, "REDIS_URL": settings.redis_url.get_secret_value(),
-               "DEPECHE_CONSUMER": f"{settings.consumer}-{i}", "DEPECHE_PROCESSES": "1",
-               "DEPECHE_HTTP_PORT": str(settings.http_port + i if settings.http_port else 0)}
-        children.append(subprocess.Popen([sys.executable, "-m", "service", "worker"], env=env,
-                                         preexec_fn=_die_with_parent))
-    for child in children:
-        child.wait()
+    failed = 0
+    while children:
+        pid, status = os.wait()
+        index = children.pop(pid, None)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 and not failed:
+            log.error("worker_process_failed", process=index, exit_code=code,
+                      hint="stopping the other processes; the supervisor restarts the set")
+            failed = code if code > 0 else 1
+            if not stopping:
+                forward(signal.SIGTERM, None)
+    if failed:
+        raise typer.Exit(failed)
+
+
+def _run_child(settings: Settings, index: int, parent: int) -> NoReturn:
+    """Body of a forked worker process; never returns into the parent's stack (its finally blocks would
+    stop the parent's embedded Redis)."""
+    from service.worker import run_worker
+
+    code = 0
+    try:
+        _die_with_parent()
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(0)
+        child = settings.model_copy(update={
+            "consumer": f"{settings.consumer}-{index}", "processes": 1,
+            "http_port": settings.http_port + index if settings.http_port else 0})
+        asyncio.run(run_worker(child))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        log.exception("worker_process_crashed", process=index)
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _die_with_parent() -> None:

@@ -125,5 +125,13 @@ def _enriched(p: _Prepared, entities: list, events: list, now: float) -> Enriche
     )
 
 
+def preload() -> None:
+    """Load every model and table the pipeline uses, so a process can fork after it and share them."""
+    load_nlp()
+    title_matcher()
+    load_gazetteer(), load_lexicon(), load_cues()
+    detect_language("Le modèle de langue est chargé avant le premier article.")
+
+
 def pipeline(article: ArticleIn) -> EnrichedArticle:
     return pipeline_batch([article])[0]

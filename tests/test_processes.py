@@ -69,3 +69,13 @@ def test_worker_processes_exit_when_their_parent_is_killed(parent: Parent) -> No
     wait_until(lambda: parent.answering("/healthz") == 0, timeout=60, interval=0.5)
     # each child drained and logged its exit: none was left running without its parent
     wait_until(lambda: parent.stopped_children() == 2, timeout=30)
+
+
+def test_a_failing_worker_process_stops_the_others_and_the_parent_exits_with_its_code(
+    r: redis.Redis, parent: Parent
+) -> None:
+    wait_until(lambda: parent.answering("/readyz") == 2, timeout=120, interval=0.5)
+    r.flushall()  # the consumer group is gone: a worker process exits 3 for its supervisor
+    assert parent.process.wait(60) == 3
+    assert parent.answering("/healthz") == 0
+    assert "worker_process_failed" in parent.log_path.read_text()
