@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -91,17 +92,7 @@ def _run_processes(settings: Settings, count: int) -> None:
     """
     from service.pipeline import preload
 
-    preload()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    parent = os.getpid()
-    children: dict[int, int] = {}
-    for i in range(count):
-        pid = os.fork()
-        if pid == 0:
-            _run_child(settings, i, parent)
-        children[pid] = i
-
+    children: dict[int, int] = {}  # pid -> process index
     stopping = False
 
     def forward(signum: int, _: object) -> None:
@@ -111,45 +102,71 @@ def _run_processes(settings: Settings, count: int) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
 
+    # Installed before the model loads, so a stop during those seconds still runs our cleanup.
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
+    preload()
+    if stopping:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    parent = os.getpid()
+    for i in range(count):
+        pid = os.fork()
+        if pid == 0:
+            _run_child(settings, i, parent)
+        children[pid] = i
+
     failed = 0
     while children:
-        pid, status = os.wait()
-        index = children.pop(pid, None)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0 and not failed:
-            log.error("worker_process_failed", process=index, exit_code=code,
-                      hint="stopping the other processes; the supervisor restarts the set")
-            failed = code if code > 0 else 1
-            if not stopping:
-                forward(signal.SIGTERM, None)
+        time.sleep(0.2)  # waitpid on our own children only: the embedded Redis is a child too
+        for pid, index in list(children.items()):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done == 0:
+                continue
+            del children[pid]
+            code = os.waitstatus_to_exitcode(status)
+            if stopping and code in (-signal.SIGTERM, -signal.SIGINT):
+                code = 0  # stopped before its own handlers were in place: nothing was in hand
+            if code != 0 and not failed:
+                log.error("worker_process_failed", process=index, exit_code=code,
+                          hint="stopping the other processes; the supervisor restarts the set")
+                failed = code if code > 0 else 1
+                if not stopping:
+                    forward(signal.SIGTERM, None)
     if failed:
         raise typer.Exit(failed)
 
 
 def _run_child(settings: Settings, index: int, parent: int) -> NoReturn:
     """Body of a forked worker process; never returns into the parent's stack (its finally blocks would
-    stop the parent's embedded Redis)."""
-    from service.worker import run_worker
-
-    code = 0
+    stop the parent's embedded Redis, its loop would fork again)."""
+    code = 1
     try:
+        # The parent's handler would signal the siblings forked before us; run_worker installs ours.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(0)
+            raise SystemExit(0)
+        from service.worker import run_worker
+
         child = settings.model_copy(update={
             "consumer": f"{settings.consumer}-{index}", "processes": 1,
             "http_port": settings.http_port + index if settings.http_port else 0})
         asyncio.run(run_worker(child))
+        code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
-        log.exception("worker_process_crashed", process=index)
-        code = 1
+        with contextlib.suppress(BaseException):
+            log.exception("worker_process_crashed", process=index)
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        # Nothing may stop us from reaching os._exit, not even a second Ctrl-C.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        with contextlib.suppress(BaseException):
+            sys.stdout.flush()
+            sys.stderr.flush()
         os._exit(code)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _sre
 import array
+import contextlib
 import hashlib
 import json
 import os
@@ -66,12 +67,15 @@ def _load(path: Path, pattern: str) -> re.Pattern[str] | None:
     except OSError:
         return None
     header_line, _, body = raw.partition(b"\n")
-    header = json.loads(header_line)
-    if hashlib.sha256(body).hexdigest() != header["sha256"]:
-        return None  # truncated or altered: compile instead
-    code = array.array(_CODE_TYPE)
-    code.frombytes(body)
-    return _build(pattern, header["flags"], code, header["groups"], header["groupindex"], header["indexgroup"])
+    try:
+        header = json.loads(header_line)
+        if hashlib.sha256(body).hexdigest() != header["sha256"]:
+            return None  # truncated or altered: compile, and the store overwrites it
+        code = array.array(_CODE_TYPE)
+        code.frombytes(body)
+        return _build(pattern, header["flags"], code, header["groups"], header["groupindex"], header["indexgroup"])
+    except (ValueError, KeyError, TypeError):
+        return None  # an unreadable header (a write cut short): compile, and the store overwrites it
 
 
 def _store(path: Path, final_flags: int, code: list[int], groups: int, groupindex: dict[str, int],
@@ -79,6 +83,7 @@ def _store(path: Path, final_flags: int, code: list[int], groups: int, groupinde
     body = array.array(_CODE_TYPE, code).tobytes()
     header = {"flags": final_flags, "groups": groups, "groupindex": groupindex, "indexgroup": indexgroup,
               "sha256": hashlib.sha256(body).hexdigest()}
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: several worker processes may start at once and race on the same file.
@@ -88,7 +93,10 @@ def _store(path: Path, final_flags: int, code: list[int], groups: int, groupinde
         os.chmod(tmp, 0o644)  # an image built as root is read by the unprivileged service user
         os.replace(tmp, path)
     except OSError:
-        return  # read-only or full disk: the cache is an optimisation, not a requirement
+        # Read-only or full disk: the cache is an optimisation, not a requirement.
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def cached_compile(cache_dir: Path, pattern: str, flags: int) -> re.Pattern[str]:

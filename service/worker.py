@@ -308,7 +308,8 @@ class Worker:
 
         Stopping cancels a read in flight: Redis has already put its entries in our pending list, and
         without this they would wait reclaim_idle_ms for another replica. Reading our own history
-        (id 0, then after the last id seen) ends even when an entry fails and stays pending."""
+        (id 0, then after the last id seen) ends even when an entry fails and stays pending. Entries
+        trimmed away are left to XAUTOCLAIM, the one path that dead-letters them, so none is reported twice."""
         s = self.settings
         after, finished = "0", 0
         while True:
@@ -318,9 +319,6 @@ class Worker:
                 return finished
             after = rows[-1][0].decode()
             entries = [(i.decode(), f) for i, f in rows if f]
-            trimmed = [i.decode() for i, f in rows if not f]
-            if trimmed:
-                await self._trimmed(trimmed)
             if entries:
                 await self.process(entries, await self._delivery_counts([e for e, _ in entries]))
             finished += len(rows)
@@ -356,7 +354,7 @@ class Worker:
                 await asyncio.wait_for(self.stopping.wait(), timeout=interval)
 
     async def reclaim_until_idle(self) -> None:
-        while await self.reclaim_once() >= self.settings.batch_size:
+        while await self.reclaim_once() >= self.settings.batch_size and not self.stopping.is_set():
             pass
 
     async def monitor_once(self) -> None:
@@ -421,6 +419,8 @@ class Worker:
     async def stop_background(self) -> None:
         self.stopping.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def close(self) -> None:
         self._nlp_thread.shutdown(wait=False)
 
 
@@ -516,6 +516,7 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
     metrics.BUILD.info({"version": __version__, "model": MODEL_NAME, "model_version": "loading"})
     log.info("worker_starting", consumer=settings.consumer, stream=settings.input_stream, group=settings.group,
              http=f"{settings.http_host}:{settings.http_port}")
+    reading = False
     try:
         t0 = time.perf_counter()
         await worker.in_nlp_thread(load_nlp)
@@ -526,6 +527,7 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
             return
         await worker.ensure_group()
         await broker.start()
+        reading = True
         worker.subscriber_running = True
         worker.start_background()
         metrics.READY.set(1)
@@ -542,8 +544,11 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
         metrics.READY.set(0)
         stop_started = time.monotonic()
         await broker.stop()  # stops reading; the batch in hand finishes and commits (graceful_timeout)
-        await _finish_own_pending(worker, settings.graceful_timeout_s - (time.monotonic() - stop_started))
+        # The reclaimer stops first: a claim it made now would only be processed twice by what follows.
         await worker.stop_background()
+        if reading and not worker.exit_code:  # with the group lost there is no pending list to read
+            await _finish_own_pending(worker, settings.graceful_timeout_s - (time.monotonic() - stop_started))
+        worker.close()
         server.should_exit = True
         await http
         await worker.redis.aclose()

@@ -33,7 +33,7 @@ def test_concurrent_nlp_calls_run_one_at_a_time_on_the_nlp_thread(redis_url: str
         try:
             return list(await asyncio.gather(*(worker.in_nlp_thread(probe, i) for i in range(4))))
         finally:
-            await worker.stop_background()
+            worker.close()
             await worker.redis.aclose()
 
     assert asyncio.run(scenario()) == [0, 1, 2, 3]

@@ -73,3 +73,11 @@ def test_french_tokenizer_pattern_from_the_cache_equals_a_fresh_compile(tmp_path
     assert len(pattern.pattern) >= regex_cache.MIN_CHARS, "the pattern this cache exists for"
     regex_cache.cached_compile(tmp_path, pattern.pattern, 0)
     assert regex_cache.cached_compile(tmp_path, pattern.pattern, 0) == _fresh(pattern.pattern)
+
+
+def test_cache_file_with_an_unreadable_header_is_compiled_and_rewritten(tmp_path: Path, giant: str) -> None:
+    regex_cache.cached_compile(tmp_path, giant, 0)
+    (stored,) = tmp_path.glob("*.sre")
+    stored.write_bytes(b"{not json")  # a write cut short
+    assert regex_cache.cached_compile(tmp_path, giant, 0) == _fresh(giant)
+    assert stored.read_bytes().startswith(b'{"flags"'), "the next start finds a good file again"
