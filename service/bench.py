@@ -43,7 +43,7 @@ from service.workload import WorkloadSpec, generate, word_count
 
 RAW_BATCH = 32  # nlp.pipe batch for the raw-spaCy baseline
 OFFLINE_BATCH = 16  # ArticleIn per pipeline_batch call, as the worker's default XREADGROUP COUNT
-ROUNDS = 4  # raw and offline alternate over this many slices of the workload
+ROUNDS = 10  # raw and offline alternate over this many slices of the workload
 POLL_S = 0.02
 MB = 1024 * 1024
 
