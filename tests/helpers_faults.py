@@ -27,6 +27,7 @@ import httpx
 import redis
 
 from service import names
+from service.bench import proc_peak_rss_mb
 from service.redis_server import RedisServer, find_redis_server, free_port
 from tests.conftest import WorkerFactory, WorkerProcess, group_state, wait_until
 
@@ -290,14 +291,7 @@ def worker_metric(worker: WorkerProcess, name: str, **labels: str) -> float | No
 
 def peak_rss_mb(pid: int) -> float:
     """VmHWM (peak resident set size) in MB: the largest over the process and its children."""
-    peaks = []
-    for p in process_tree(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-        except OSError:
-            continue
+    peaks = [peak for p in process_tree(pid) if (peak := proc_peak_rss_mb(p)) is not None]
     assert peaks, "no VmHWM"
     return max(peaks)
 
