@@ -1,7 +1,7 @@
 """The gazetteer: canonical entities, their aliases, titles and what capitals stand for.
 
-Data lives in `data/gazetteer.yaml` (plus `data/demonyms.yaml`); users extend
-those files, not this code. `DEPECHE_GAZETTEER` may point at an extra YAML file
+Data lives in `data/gazetteer/*.yaml` (one file per region or domain, read in name
+order; plus `data/demonyms.yaml`); users extend those files, not this code. `DEPECHE_GAZETTEER` may point at an extra YAML file
 in the same format whose entries are added to (or override) the packaged ones.
 """
 
@@ -98,7 +98,7 @@ def _read(path: Path) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    raw = _read(DATA / "gazetteer.yaml")
+    raw = [item for path in sorted((DATA / "gazetteer").glob("*.yaml")) for item in _read(path)]
     extra = os.environ.get("DEPECHE_GAZETTEER")
     if extra:
         raw += _read(Path(extra))
