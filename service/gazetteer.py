@@ -114,4 +114,7 @@ def load_gazetteer() -> Gazetteer:
             continue
         for adjective in adjectives:
             gaz.demonyms[fold(adjective)] = target.id
+    for item in raw:  # `demonyms:` on a country's own entry (e.g. the generated world file); demonyms.yaml wins
+        for adjective in item.get("demonyms") or ():
+            gaz.demonyms.setdefault(fold(adjective), _entry(item).id)
     return gaz
