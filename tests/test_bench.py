@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from service.bench import (
+from bench.run import (
     entry_ms,
     evaluate_targets,
     finite,
@@ -84,7 +84,7 @@ def test_bench_pure_helpers() -> None:
 
 
 def test_cpu_ratios() -> None:
-    from service.bench import cpu_ratios
+    from bench.run import cpu_ratios
 
     results = {"raw_spacy": {"cpu_s_per_article": 0.1}, "offline": {"cpu_s_per_article": 0.125},
                "service_1": {"cpu_s_per_article": 0.125}, "service_n": {"cpu_s_per_article": 0.15}}
