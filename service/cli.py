@@ -22,15 +22,46 @@ from contracts.models import ArticleIn
 from service import names, regex_cache
 from service.config import Settings
 from service.logs import configure_logging, get_logger, redact
-from service.producer import articles_from_file, articles_from_stdin, publish
+from service.producer import InputError, Sourced, publish, read_articles, validated
 from service.redis_server import RedisServer, start_embedded
+from service.validate import Rejected, parse_entry
 
 app = typer.Typer(help="Dépêche: French news in, entities and PLOVER events out, over Redis Streams.",
                   no_args_is_help=True)
 dlq_app = typer.Typer(help="Inspect and replay dead letters.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 console = Console(soft_wrap=True)  # piped output stays one line per item
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 log = get_logger("depeche.cli")
+_debug = False
+# Dead letters that did not fail validation: the pipeline or the worker failed, which a fix or a retry can
+# change. Every other reason is checked by running the worker's validation on the payload again.
+REPLAYABLE_REASONS = frozenset({"processing_error", "max_deliveries_exceeded"})
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show the full traceback of an error instead of one line.")] = False) -> None:
+    global _debug
+    _debug = debug
+
+
+def _refuse(origin: str, rejected: Rejected) -> None:
+    err.print(f"{origin}: refused ({rejected.reason}): {rejected.error}", markup=False)
+
+
+def _validated(sourced: list[Sourced], settings: Settings) -> tuple[list[tuple[Sourced, ArticleIn]], int]:
+    """The articles the worker would accept, with their origin; each refusal is one line on stderr."""
+    accepted: list[tuple[Sourced, ArticleIn]] = []
+    refused = 0
+    for item in sourced:
+        result = validated(item.article, settings.max_text_chars)
+        if isinstance(result, Rejected):
+            _refuse(item.origin, result)
+            refused += 1
+        else:
+            accepted.append((item, result))
+    return accepted, refused
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -185,21 +216,28 @@ def publish_cmd(
     published_at: Annotated[str | None, typer.Option(help="published_at for articles that lack one")] = None,
     source: Annotated[str | None, typer.Option(help="source for articles that lack one")] = None,
 ) -> None:
-    """Push articles onto articles.raw (needs REDIS_URL)."""
+    """Push articles onto articles.raw (needs REDIS_URL).
+
+    Each article is first checked by the worker's own validation: what the worker would dead-letter is
+    refused here, one line on stderr naming its file and line; the others are sent. Exit 1 if any was refused.
+    """
     settings = _settings()
-    client = _client(settings)
-    articles: list[dict[str, Any]] = []
-    for path in files:
-        articles += list(articles_from_stdin() if str(path) == "-" else articles_from_file(path))
-    for article in articles:
+    sourced = read_articles(files)
+    for item in sourced:
         if published_at:
-            article.setdefault("published_at", published_at)
+            item.article.setdefault("published_at", published_at)
         if source:
-            article.setdefault("source", source)
+            item.article.setdefault("source", source)
+    accepted, refused = _validated(sourced, settings)
+    client = _client(settings)
     ids: list[str] = []
-    for start in track(range(0, len(articles), 100), description="publishing", console=console):
-        ids += publish(client, articles[start:start + 100], settings.input_stream)
-    console.print(f"published {len(ids)} articles to {settings.input_stream}")
+    batch = [item.article for item, _ in accepted]
+    for start in track(range(0, len(batch), 100), description="publishing", console=err):
+        ids += publish(client, batch[start:start + 100], settings.input_stream)
+    console.print(f"published {len(ids)} articles to {settings.input_stream}"
+                  + (f"; refused {refused} (see above)" if refused else ""))
+    if refused:
+        raise typer.Exit(1)
 
 
 def _describe_event(event: dict[str, Any]) -> str:
@@ -221,39 +259,63 @@ def print_enriched(doc: dict[str, Any]) -> None:
         console.print("  event:    " + _describe_event(event))
 
 
+def _print_entry(doc: dict[str, Any], raw: bool, events: bool) -> None:
+    if raw:
+        print(json.dumps(doc, ensure_ascii=False), flush=True)
+    elif events:
+        console.print(f"{doc['event_key'][:12]}  {_describe_event(doc)}  "
+                      f"mentions={doc['mentions']} sources={', '.join(doc['sources'])}")
+    else:
+        print_enriched(doc)
+    sys.stdout.flush()
+
+
 @app.command()
 def tail(
-    events: Annotated[bool, typer.Option("--events", help="Follow the events stream instead.")] = False,
-    from_start: Annotated[bool, typer.Option(help="Start at the beginning of the stream.")] = False,
-    raw: Annotated[bool, typer.Option("--json", help="Print the JSON payloads.")] = False,
-    count: Annotated[int, typer.Option(help="Stop after this many messages (0 = follow forever).")] = 0,
+    events: Annotated[bool, typer.Option("--events", help="The events stream instead of articles.enriched.")] = False,
+    count: Annotated[int, typer.Option("--count", "-n", min=0,
+                                       help="The last N entries (the first N with --from-start); 0 = all.")] = 10,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="Then keep printing new entries (Ctrl-C stops).")] = False,
+    from_start: Annotated[bool, typer.Option(help="Count from the oldest entry instead of the newest.")] = False,
+    raw: Annotated[bool, typer.Option("--json", help="Print the JSON payloads, one per line.")] = False,
 ) -> None:
-    """Follow articles.enriched (or events) with plain XREAD, as any consumer would."""
+    """Show articles.enriched (or events) like `tail`: the last N entries, then follow with -f. Plain XREAD."""
     settings = _settings()
     client = _client(settings)
     stream = settings.events_stream if events else settings.output_stream
-    last = "0-0" if from_start else "$"
-    seen = 0
-    while count == 0 or seen < count:
-        reply = client.xread({stream: last}, block=1000, count=100)
-        for _, entries in reply or []:
+    if from_start:
+        backlog = client.xrange(stream, count=count or None)
+    else:
+        backlog = list(reversed(client.xrevrange(stream, count=count or None)))
+    for _, fields in backlog:
+        _print_entry(json.loads(fields[names.DATA_FIELD.encode()]), raw, events)
+    if not follow:
+        return
+    # Following resumes after the last entry shown (none missed in between), else at the stream's end.
+    last = backlog[-1][0] if backlog else ("0-0" if from_start else _last_id(client, stream))
+    while True:
+        for _, entries in client.xread({stream: last}, block=1000, count=100) or []:
             for entry_id, fields in entries:
                 last = entry_id
-                doc = json.loads(fields[names.DATA_FIELD.encode()])
-                if raw:
-                    print(json.dumps(doc, ensure_ascii=False))
-                elif events:
-                    console.print(f"{doc['event_key'][:12]}  {_describe_event(doc)}  "
-                                  f"mentions={doc['mentions']} sources={', '.join(doc['sources'])}")
-                else:
-                    print_enriched(doc)
-                seen += 1
+                _print_entry(json.loads(fields[names.DATA_FIELD.encode()]), raw, events)
+
+
+def _last_id(client: Any, stream: str) -> str:
+    newest = client.xrevrange(stream, count=1)
+    return newest[0][0] if newest else "0-0"
 
 
 def _load_dates(path: Path | None) -> dict[str, str]:
     if path is None:
         return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise InputError(f"{path}: invalid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a JSON object of published_at by article id")
     if "articles" in data:  # the evaluation's gold format
         return {k: v["published_at"] for k, v in data["articles"].items() if v.get("published_at")}
     return {str(k): str(v) for k, v in data.items()}
@@ -266,24 +328,27 @@ def extract(
         help="JSON file of published_at by article id ({id: date}, or an eval gold file)")] = None,
     pretty: Annotated[bool, typer.Option(help="Readable summary instead of JSON lines.")] = False,
 ) -> None:
-    """Run the pipeline offline (no Redis) and print enriched articles as JSON lines."""
+    """Run the pipeline offline (no Redis) and print enriched articles as JSON lines.
+
+    Articles the worker would dead-letter are refused with one line on stderr each (file, line, reason);
+    the others are enriched. Exit 1 if any was refused.
+    """
     from service.pipeline import pipeline_batch
 
-    _settings()
+    settings = _settings()
     published = _load_dates(dates)
-    raw: list[dict[str, Any]] = []
-    for path in files:
-        raw += list(articles_from_stdin() if str(path) == "-" else articles_from_file(path))
-    articles = []
-    for item in raw:
-        if item.get("id") in published:
-            item.setdefault("published_at", published[item["id"]])
-        articles.append(ArticleIn.model_validate(item))
-    for doc in pipeline_batch(articles):
+    sourced = read_articles(files)
+    for item in sourced:
+        if item.article.get("id") in published:
+            item.article.setdefault("published_at", published[item.article["id"]])
+    accepted, refused = _validated(sourced, settings)
+    for doc in pipeline_batch([article for _, article in accepted]):
         if pretty:
             print_enriched(doc.model_dump(mode="json"))
         else:
             print(doc.model_dump_json())
+    if refused:
+        raise typer.Exit(1)
 
 
 @dlq_app.command("list")
@@ -301,23 +366,53 @@ def dlq_list(count: Annotated[int, typer.Option(help="How many, newest first.")]
 def dlq_replay(
     ids: Annotated[list[str] | None, typer.Argument(help="Dead-letter entry ids (default: all)")] = None,
     reason: Annotated[str | None, typer.Option(help="Only dead letters with this reason.")] = None,
+    force: Annotated[bool, typer.Option(help="Replay even entries that would be dead-lettered again.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Say what would be replayed and skipped; change nothing.")] = False,
 ) -> None:
-    """Put dead letters back on articles.raw (original payload) and remove them from the DLQ atomically."""
+    """Put dead letters back on articles.raw (original payload) and remove them from the DLQ atomically.
+
+    A dead letter whose payload the worker would refuse again (checked with its own validation, so an entry
+    refused by an older version can pass now) is skipped unless --force; one without a payload always is.
+    """
     settings = _settings()
     client = _client(settings)
     entries = client.xrange(settings.dlq_stream) if not ids else [
         e for i in ids for e in client.xrange(settings.dlq_stream, i, i)]
-    replayed = 0
+    if ids and len(entries) < len(ids):
+        found = {e[0].decode() for e in entries}
+        for missing in (i for i in ids if i not in found):
+            err.print(f"{missing}: no such dead letter in {settings.dlq_stream}", markup=False)
+    replayed = skipped = 0
     for entry_id, fields in entries:
         doc = json.loads(fields[names.DATA_FIELD.encode()])
-        if (reason and doc["reason"] != reason) or not doc["payload"]:
+        if reason and doc["reason"] != reason:
             continue
-        pipe = client.pipeline(transaction=True)
-        pipe.xadd(settings.input_stream, {names.DATA_FIELD: doc["payload"]})
-        pipe.xdel(settings.dlq_stream, entry_id)
-        pipe.execute()
+        why = _cannot_replay(doc, settings.max_text_chars, force)
+        if why:
+            skipped += 1
+            err.print(f"{entry_id.decode()}: skipped ({doc['reason']}): {why}", markup=False)
+            continue
         replayed += 1
-    console.print(f"replayed {replayed} dead letters onto {settings.input_stream}")
+        if not dry_run:
+            pipe = client.pipeline(transaction=True)
+            pipe.xadd(settings.input_stream, {names.DATA_FIELD: doc["payload"]})
+            pipe.xdel(settings.dlq_stream, entry_id)
+            pipe.execute()
+    verb = "would replay" if dry_run else "replayed"
+    console.print(f"{verb} {replayed} dead letters onto {settings.input_stream}; skipped {skipped}"
+                  + (" (--force replays those that only failed validation)" if skipped and not force else ""))
+
+
+def _cannot_replay(doc: dict[str, Any], max_text_chars: int, force: bool) -> str | None:
+    """Why replaying this dead letter cannot succeed, or None."""
+    if not doc.get("payload"):
+        return "no payload to replay"
+    if force or doc["reason"] in REPLAYABLE_REASONS:
+        return None
+    result = parse_entry({names.DATA_FIELD.encode(): doc["payload"].encode("utf-8")}, max_text_chars)
+    if isinstance(result, Rejected):
+        return f"would be dead-lettered again: {result.reason}: {result.error}"
+    return None
 
 
 @app.command()
@@ -360,12 +455,31 @@ def bench_near(
     console.print_json(json.dumps(run_bench_near(indexed, probes)))
 
 
+def _fail(message: str, code: int) -> NoReturn:
+    err.print(f"depeche: {message}", markup=False)
+    sys.exit(code)
+
+
 def main() -> None:
+    """Entry point: a user's mistake is one line on stderr and a non-zero exit; --debug shows the traceback."""
+    from pydantic import ValidationError
+
     try:
         app()
-    except redis.ConnectionError as exc:
-        console.print(f"[red]cannot reach Redis[/red]: {redact(str(exc))}")
-        sys.exit(2)
+    except Exception as exc:
+        if _debug:
+            raise
+        if isinstance(exc, InputError):
+            _fail(str(exc), 2)
+        if isinstance(exc, redis.ConnectionError):
+            _fail(f"cannot reach Redis: {redact(str(exc))}", 2)
+        if isinstance(exc, redis.RedisError):
+            _fail(f"Redis error: {redact(str(exc))}", 2)
+        if isinstance(exc, ValidationError) and exc.title == "Settings":
+            first = exc.errors()[0]
+            field = ".".join(str(x) for x in first["loc"])
+            _fail(f"configuration: {field.upper()}: {first['msg']} (see the README's configuration table)", 2)
+        _fail(f"unexpected error: {type(exc).__name__}: {redact(str(exc))} (run with --debug for the traceback)", 1)
 
 
 if __name__ == "__main__":

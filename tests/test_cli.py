@@ -1,4 +1,4 @@
-"""The `depeche` command line: publish, tail, extract, dlq, demo."""
+"""The `depeche` command line: publish, tail, extract, dlq, demo; one line per user mistake."""
 
 from __future__ import annotations
 
@@ -6,18 +6,53 @@ import json
 import os
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import redis
 from typer.testing import CliRunner
 
+from contracts.models import CleaningReport, DeadLetter, EnrichedArticle, PipelineInfo
 from service import names
 from service.cli import app
-from tests.conftest import WorkerFactory, wait_until, xadd_article
+from tests.conftest import WorkerFactory, wait_until
 
 runner = CliRunner()
 TEXT = "Le président français Emmanuel Macron a reçu lundi à Paris le chancelier allemand Friedrich Merz."
 
+
+def _cli(*args: str, redis_url: str | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`depeche ARGS` as a user runs it: its own process, its own stderr."""
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True, text=True, env=env,
+                          input=stdin, timeout=240)
+
+
+def _enriched(article_id: str) -> str:
+    return EnrichedArticle(
+        article_id=article_id, content_hash="0" * 64, url=None, source=None, title=None, lang="fr", status="ok",
+        published_at=None, text="Texte.", cleaning=CleaningReport(), entities=[], events=[],
+        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3",
+                              processing_seconds=0.0),
+    ).model_dump_json()
+
+
+def _fill_output(r: redis.Redis, count: int) -> None:
+    for i in range(count):
+        r.xadd(names.OUTPUT_STREAM, {names.DATA_FIELD: _enriched(f"out-{i}")})
+
+
+def _dead_letter(r: redis.Redis, reason: str, payload: str) -> str:
+    doc = DeadLetter(input_entry_id="1-0", reason=reason, error="test", deliveries=1, consumer="w",  # type: ignore[arg-type]
+                     failed_at=datetime.now(UTC), payload=payload)
+    return r.xadd(names.DLQ_STREAM, {names.DATA_FIELD: doc.model_dump_json()}).decode()
+
+
+# ---- publish ------------------------------------------------------------------------------------
 
 def test_publish_pushes_each_file_kind_onto_the_input_stream(r: redis.Redis, redis_url: str, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
@@ -33,44 +68,177 @@ def test_publish_pushes_each_file_kind_onto_the_input_stream(r: redis.Redis, red
     assert "html" in pushed[1] and all(p["published_at"] == "2025-05-05" for p in pushed)
 
 
+def test_publish_refuses_what_the_worker_would_dead_letter_and_sends_the_rest(r: redis.Redis, redis_url: str) -> None:
+    lines = json.dumps({"id": "ok-1", "text": TEXT}) + "\n" + json.dumps({"text": TEXT}) + "\n"
+    result = _cli("publish", "-", redis_url=redis_url, stdin=lines)
+    assert result.returncode == 1
+    assert "<stdin>:2: refused (invalid_article): id:" in result.stderr
+    assert [json.loads(f[b"data"])["id"] for _, f in r.xrange(names.INPUT_STREAM)] == ["ok-1"]
+    assert "published 1 articles" in result.stdout and "refused 1" in result.stdout
+
+
+# ---- user mistakes: one line on stderr, non-zero exit, no traceback -------------------------------
+
+@pytest.mark.parametrize(("make", "expected"), [
+    (lambda d: d / "notes.md", "notes.md: unsupported file type '.md'"),
+    (lambda d: d / "absent.jsonl", "absent.jsonl: no such file"),
+    (lambda d: _write(d / "bad.jsonl", '{"id": "x", "text": "ok"}\n{"id": oops}\n'), "bad.jsonl:2: invalid JSON"),
+    (lambda d: _write(d / "list.jsonl", "[1, 2]\n"), "list.jsonl:1: expected a JSON object"),
+], ids=["unsupported-type", "missing-file", "bad-json-line", "not-an-object"])
+def test_a_bad_input_file_is_one_line_on_stderr(tmp_path: Path, redis_url: str, make: object,
+                                                 expected: str) -> None:
+    path = make(tmp_path)  # type: ignore[operator]
+    result = _cli("publish", str(path), redis_url=redis_url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bad_setting_is_one_line_naming_the_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "DEPECHE_BATCH_SIZE": "lots"}
+    result = subprocess.run([sys.executable, "-m", "service", "dlq", "list"], capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 2
+    assert "BATCH_SIZE" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, redis_url: str) -> None:
+    result = _cli("--debug", "publish", str(tmp_path / "notes.md"), redis_url=redis_url)
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+# ---- extract --------------------------------------------------------------------------------------
+
 def test_extract_prints_enriched_json_lines_without_redis(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text(TEXT, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    out = subprocess.run([sys.executable, "-m", "service", "extract", str(tmp_path / "note.txt")],
-                         capture_output=True, text=True, env=env, check=True)
+    out = _cli("extract", str(tmp_path / "note.txt"))
+    assert out.returncode == 0, out.stderr
     [doc] = [json.loads(line) for line in out.stdout.splitlines()]
     assert doc["article_id"] == "note"
     assert {"Emmanuel Macron", "Friedrich Merz"} <= {e["name"] for e in doc["entities"]}
 
 
-def test_dlq_replay_puts_dead_letters_back_on_the_input(r: redis.Redis, redis_url: str,
-                                                        start_worker: WorkerFactory) -> None:
-    start_worker()
-    xadd_article(r, json.dumps({"id": "fixme", "title": "no text yet"}))
-    wait_until(lambda: r.xlen(names.DLQ_STREAM) == 1)
+def test_extract_refuses_an_invalid_line_by_file_and_line_and_enriches_the_others(tmp_path: Path) -> None:
+    path = _write(tmp_path / "mixed.jsonl", json.dumps({"id": "good", "text": TEXT}) + "\n"
+                  + json.dumps({"id": "no-body", "title": "sans texte"}) + "\n")
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:2: refused (missing_text)" in result.stderr
+    assert [json.loads(line)["article_id"] for line in result.stdout.splitlines()] == ["good"]
+
+
+# ---- tail -------------------------------------------------------------------------------------------
+
+def _tail_ids(redis_url: str, *args: str) -> list[str]:
+    result = runner.invoke(app, ["tail", "--json", *args], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0, result.output
+    return [json.loads(line)["article_id"] for line in result.stdout.splitlines()]
+
+
+def test_tail_shows_the_last_n_entries_already_published(r: redis.Redis, redis_url: str) -> None:
+    _fill_output(r, 5)
+    assert _tail_ids(redis_url, "--count", "2") == ["out-3", "out-4"]
+
+
+def test_tail_from_start_shows_the_first_n_entries(r: redis.Redis, redis_url: str) -> None:
+    _fill_output(r, 5)
+    assert _tail_ids(redis_url, "--from-start", "-n", "2") == ["out-0", "out-1"]
+
+
+def test_tail_count_zero_shows_every_entry(r: redis.Redis, redis_url: str) -> None:
+    _fill_output(r, 12)
+    assert len(_tail_ids(redis_url, "--count", "0")) == 12
+
+
+def test_tail_prints_the_readable_summary(r: redis.Redis, redis_url: str) -> None:
+    _fill_output(r, 1)
+    result = runner.invoke(app, ["tail"], env={"REDIS_URL": redis_url})
+    assert "out-0" in result.stdout and "status=ok" in result.stdout
+
+
+def test_tail_follow_prints_entries_published_after_it_started(r: redis.Redis, redis_url: str) -> None:
+    _fill_output(r, 3)
+    env = {**os.environ, "REDIS_URL": redis_url}
+    proc = subprocess.Popen([sys.executable, "-m", "service", "tail", "-f", "-n", "1", "--json"], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        assert json.loads(proc.stdout.readline())["article_id"] == "out-2"
+        r.xadd(names.OUTPUT_STREAM, {names.DATA_FIELD: _enriched("late")})
+        assert json.loads(proc.stdout.readline())["article_id"] == "late"
+    finally:
+        proc.kill()
+        proc.wait(10)
+
+
+# ---- dlq -------------------------------------------------------------------------------------------
+
+def test_dlq_list_shows_reasons(r: redis.Redis, redis_url: str) -> None:
+    _dead_letter(r, "missing_text", json.dumps({"id": "fixme"}))
     listed = runner.invoke(app, ["dlq", "list"], env={"REDIS_URL": redis_url})
-    assert "missing_text" in listed.output
-    replayed = runner.invoke(app, ["dlq", "replay", "--reason", "missing_text"], env={"REDIS_URL": redis_url})
-    assert replayed.exit_code == 0 and "replayed 1" in replayed.output
-    assert r.xlen(names.DLQ_STREAM) in (0, 1)  # replayed, then dead-lettered again: still missing its text
-    assert json.loads(r.xrevrange(names.INPUT_STREAM, count=1)[0][1][b"data"])["id"] == "fixme"
+    assert listed.exit_code == 0 and "missing_text" in listed.stdout
 
 
-def test_tail_prints_the_enriched_articles(r: redis.Redis, redis_url: str, start_worker: WorkerFactory) -> None:
-    start_worker()
-    xadd_article(r, {"id": "tail-me", "text": TEXT, "published_at": "2025-05-06"})
-    wait_until(lambda: r.xlen(names.OUTPUT_STREAM) == 1)
-    result = runner.invoke(app, ["tail", "--from-start", "--count", "1"], env={"REDIS_URL": redis_url})
-    assert result.exit_code == 0
-    assert "tail-me" in result.output and "Emmanuel Macron" in result.output
+def test_dlq_replay_puts_a_processing_error_back_on_the_input(r: redis.Redis, redis_url: str) -> None:
+    payload = json.dumps({"id": "retry-me", "text": TEXT})
+    _dead_letter(r, "processing_error", payload)
+    result = runner.invoke(app, ["dlq", "replay"], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0 and "replayed 1" in result.stdout and "skipped 0" in result.stdout
+    assert r.xlen(names.DLQ_STREAM) == 0
+    assert r.xrange(names.INPUT_STREAM)[0][1][b"data"].decode() == payload
+
+
+def test_dlq_replay_skips_entries_that_would_fail_again_and_says_why(r: redis.Redis, redis_url: str) -> None:
+    still_bad = _dead_letter(r, "missing_text", json.dumps({"id": "fixme", "title": "no text yet"}))
+    empty = _dead_letter(r, "trimmed_before_processing", "")
+    result = runner.invoke(app, ["dlq", "replay"], env={"REDIS_URL": redis_url})
+    assert "replayed 0" in result.stdout and "skipped 2" in result.stdout
+    assert f"{still_bad}: skipped (missing_text): would be dead-lettered again: missing_text" in result.stderr
+    assert f"{empty}: skipped (trimmed_before_processing): no payload" in result.stderr
+    assert r.xlen(names.DLQ_STREAM) == 2 and r.xlen(names.INPUT_STREAM) == 0
+
+
+def test_dlq_replay_replays_an_entry_the_current_validation_accepts(r: redis.Redis, redis_url: str) -> None:
+    # refused by an older version (say, over its date), valid today: worth replaying
+    _dead_letter(r, "invalid_article", json.dumps({"id": "now-fine", "text": TEXT}))
+    result = runner.invoke(app, ["dlq", "replay"], env={"REDIS_URL": redis_url})
+    assert "replayed 1" in result.stdout and r.xlen(names.INPUT_STREAM) == 1
+
+
+def test_dlq_replay_force_replays_what_would_fail_again(r: redis.Redis, redis_url: str) -> None:
+    _dead_letter(r, "missing_text", json.dumps({"id": "fixme"}))
+    result = runner.invoke(app, ["dlq", "replay", "--force"], env={"REDIS_URL": redis_url})
+    assert "replayed 1" in result.stdout and r.xlen(names.INPUT_STREAM) == 1
+
+
+def test_dlq_replay_dry_run_changes_nothing(r: redis.Redis, redis_url: str) -> None:
+    _dead_letter(r, "processing_error", json.dumps({"id": "retry-me", "text": TEXT}))
+    result = runner.invoke(app, ["dlq", "replay", "--dry-run"], env={"REDIS_URL": redis_url})
+    assert "would replay 1" in result.stdout
+    assert r.xlen(names.DLQ_STREAM) == 1 and r.xlen(names.INPUT_STREAM) == 0
+
+
+# ---- worker and demo ----------------------------------------------------------------------------------
+
+def test_worker_ready_time_counts_from_the_start_of_the_command(start_worker: WorkerFactory) -> None:
+    started = time.monotonic()
+    worker = start_worker()
+    wall = time.monotonic() - started
+    wait_until(lambda: "worker_ready" in worker.log())
+    line = next(json.loads(x) for x in worker.log().splitlines() if '"worker_ready"' in x)
+    # The model load and the imports before it are part of the ready time, not only the connection.
+    assert line["seconds"] >= 0.75 * wall - 0.5, (line, wall)
+    assert line["seconds"] > line["worker_seconds"]
 
 
 def test_demo_runs_with_nothing_but_python(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    out = subprocess.run([sys.executable, "-m", "service", "demo"], capture_output=True, text=True, env=env,
-                         timeout=240)
+    out = _cli("demo")
     assert out.returncode == 0, out.stderr[-2000:]
     assert "embedded_redis" in out.stderr
     assert "articles/s" in out.stdout and "dropped as exact duplicates" in out.stdout
     assert "event:" in out.stdout
-
