@@ -3,7 +3,7 @@
 #   make test   - the test suite (real redis-server processes)
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: uv install demo test lint typecheck contracts bench score profile
+.PHONY: uv install demo test lint typecheck contracts bench score eval profile
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x $(HOME)/.local/bin/uv || python3 -m pip install --user --quiet uv
@@ -29,6 +29,9 @@ contracts: install
 score: install
 	$(UV) run depeche extract ../shared/seeds/*.txt --dates ../shared/eval/gold-seeds.json > /tmp/depeche-seeds.jsonl
 	python3 ../shared/eval/score.py --gold ../shared/eval/gold-seeds.json --pred /tmp/depeche-seeds.jsonl
+
+eval: install
+	$(UV) run python tests/corpus/eval.py
 
 bench: install
 	$(UV) run depeche bench
