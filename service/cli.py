@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -413,6 +414,72 @@ def _cannot_replay(doc: dict[str, Any], max_text_chars: int, force: bool) -> str
     if isinstance(result, Rejected):
         return f"would be dead-lettered again: {result.reason}: {result.error}"
     return None
+
+
+def _window_id(value: str, now_ms: int) -> str:
+    """A stream id from an entry id ("1733142000000-0"), a Unix time in ms, an ISO time or an age ("2h", "3d")."""
+    units = {"s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+    if value[:-1].isdigit() and value[-1] in units:
+        return str(now_ms - int(value[:-1]) * units[value[-1]])
+    if value.replace("-", "").isdigit():
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"'{value}': not an entry id, a time (ISO 8601) or an age like 2h or 3d") from None
+    return str(int((moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000))
+
+
+@app.command()
+def reprocess(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Articles to re-enrich from files (.txt, .html, .json, .jsonl; '-' for stdin)")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Entries of articles.raw from this entry id, time (ISO 8601) or age ago (2h, 3d).")] = None,
+    until: Annotated[str | None, typer.Option(help="... up to this entry id, time or age (default: now).")] = None,
+    article: Annotated[list[str] | None, typer.Option(
+        help="Entries of articles.raw whose article id is this (repeatable).")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Say what would be re-enriched; send nothing.")] = False,
+) -> None:
+    """Re-enrich articles through the current pipeline, even if their content was already seen.
+
+    Takes input entries still held by articles.raw (by id range or time window, or by article id) or articles
+    from files, and adds them again with a `reprocess` mark: the worker skips the exact-duplicate check, and its
+    output says `reprocessed_from` (the earlier output) with the new `pipeline.version`.
+    """
+    settings = _settings()
+    if not files and since is None and not article:
+        raise InputError("say what to reprocess: FILES, --since/--until (ids, times or ages) or --article ID")
+    sourced = read_articles(files or [])
+    accepted, refused = _validated(sourced, settings)
+    payloads = [item.article for item, _ in accepted]
+    client = _client(settings)
+    if since is not None or article:
+        now_ms = int(time.time() * 1000)
+        start = _window_id(since, now_ms) if since is not None else "-"
+        end = _window_id(until, now_ms) if until is not None else "+"
+        wanted = set(article or [])
+        for _, fields in client.xrange(settings.input_stream, start, end):
+            if names.REPROCESS_FIELD.encode() in fields:
+                continue  # a reprocessing request itself: its original is in the window too
+            raw = fields.get(names.DATA_FIELD.encode())
+            try:
+                doc = json.loads(raw) if raw is not None else None
+            except ValueError:
+                continue  # it was dead-lettered; `depeche dlq replay` is the way back for it
+            if isinstance(doc, dict) and (not wanted or doc.get("id") in wanted):
+                payloads.append(doc)
+        for missing in sorted(wanted - {str(doc.get("id")) for doc in payloads}):
+            err.print(f"article {missing}: not in {settings.input_stream} (trimmed, or never sent); "
+                      "reprocess it from a file instead", markup=False)
+            refused += 1
+    if not dry_run:
+        publish(client, payloads, settings.input_stream, extra_fields={names.REPROCESS_FIELD: "1"})
+    verb = "would reprocess" if dry_run else "sent for reprocessing"
+    console.print(f"{verb} {len(payloads)} articles onto {settings.input_stream}"
+                  + (f"; refused {refused} (see above)" if refused else ""))
+    if refused:
+        raise typer.Exit(1)
 
 
 @app.command()

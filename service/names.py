@@ -19,6 +19,9 @@ GROUP = "depeche"
 
 # Payload field used on every stream, so plain XREAD consumers need no envelope decoder.
 DATA_FIELD = "data"
+# Optional second field on an input entry: "1" asks for re-enrichment even if the content was seen
+# (`depeche reprocess` sets it after a pipeline change); producers never need it.
+REPROCESS_FIELD = "reprocess"
 
 # dedup:<sha256 of normalized text> -> the input entry id that first carried it.
 DEDUP_PREFIX = "depeche:dedup:"

@@ -242,3 +242,56 @@ def test_demo_runs_with_nothing_but_python(tmp_path: Path) -> None:
     assert "embedded_redis" in out.stderr
     assert "articles/s" in out.stdout and "dropped as exact duplicates" in out.stdout
     assert "event:" in out.stdout
+
+
+# ---- reprocess ---------------------------------------------------------------------------------------
+
+def _marked(r: redis.Redis) -> list[str]:
+    """Article ids of the input entries marked for reprocessing."""
+    return [json.loads(f[names.DATA_FIELD.encode()])["id"] for _, f in r.xrange(names.INPUT_STREAM)
+            if f.get(names.REPROCESS_FIELD.encode()) == b"1"]
+
+
+def _raw(r: redis.Redis, article_id: str) -> str:
+    return r.xadd(names.INPUT_STREAM, {names.DATA_FIELD: json.dumps({"id": article_id, "text": TEXT})}).decode()
+
+
+def test_reprocess_by_article_id_sends_that_entry_again_marked(r: redis.Redis, redis_url: str) -> None:
+    _raw(r, "a"), _raw(r, "b")
+    result = runner.invoke(app, ["reprocess", "--article", "b"], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0, result.output
+    assert _marked(r) == ["b"]
+
+
+def test_reprocess_by_id_range_takes_the_entries_in_the_range(r: redis.Redis, redis_url: str) -> None:
+    _raw(r, "before")
+    first, second = _raw(r, "in-1"), _raw(r, "in-2")
+    _raw(r, "after")
+    result = runner.invoke(app, ["reprocess", "--since", first, "--until", second], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0, result.output
+    assert _marked(r) == ["in-1", "in-2"]
+
+
+def test_reprocess_by_age_takes_recent_entries(r: redis.Redis, redis_url: str) -> None:
+    _raw(r, "recent")
+    result = runner.invoke(app, ["reprocess", "--since", "1h"], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0 and _marked(r) == ["recent"]
+
+
+def test_reprocess_from_files_marks_them(r: redis.Redis, redis_url: str, tmp_path: Path) -> None:
+    path = _write(tmp_path / "again.jsonl", json.dumps({"id": "from-file", "text": TEXT}) + "\n")
+    result = runner.invoke(app, ["reprocess", str(path)], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0 and _marked(r) == ["from-file"]
+
+
+def test_reprocess_says_which_article_ids_it_could_not_find(r: redis.Redis, redis_url: str) -> None:
+    _raw(r, "a")
+    result = runner.invoke(app, ["reprocess", "--article", "gone"], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 1 and "article gone: not in" in result.stderr
+    assert _marked(r) == []
+
+
+def test_reprocess_dry_run_sends_nothing(r: redis.Redis, redis_url: str) -> None:
+    _raw(r, "a")
+    result = runner.invoke(app, ["reprocess", "--article", "a", "--dry-run"], env={"REDIS_URL": redis_url})
+    assert "would reprocess 1" in result.stdout and _marked(r) == []
