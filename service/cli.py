@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.progress import track
 
 from contracts.models import ArticleIn
-from service import names, regex_cache
+from service import metrics_multiprocess, names, regex_cache
 from service.config import Settings
 from service.logs import configure_logging, get_logger, redact
 from service.producer import InputError, Sourced, publish, read_articles, validated
@@ -98,13 +98,13 @@ def worker(
         help="Worker processes (0 = one per core); default DEPECHE_PROCESSES.")] = None,
 ) -> None:
     """Run the service: consume articles.raw, publish articles.enriched, serve /metrics /healthz /readyz."""
-    from service.worker import run_worker
-
     settings, server = _with_redis(_settings())
     try:
         wanted = settings.processes if processes is None else processes
         count = wanted or os.cpu_count() or 1
         if count == 1:
+            from service.worker import run_worker  # imported here: several processes share their metrics
+
             asyncio.run(run_worker(settings))
         else:
             _run_processes(settings, count)
@@ -134,6 +134,7 @@ def _run_processes(settings: Settings, count: int) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signum)
 
+    metrics_multiprocess.enable()  # one /metrics for the set: before the fork and service.metrics
     # Installed before the model loads, so a stop during those seconds still runs our cleanup.
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
@@ -157,6 +158,7 @@ def _run_processes(settings: Settings, count: int) -> None:
             if done == 0:
                 continue
             del children[pid]
+            metrics_multiprocess.process_exited(pid)
             code = os.waitstatus_to_exitcode(status)
             if stopping and code in (-signal.SIGTERM, -signal.SIGINT):
                 code = 0  # stopped before its own handlers were in place: nothing was in hand

@@ -2,11 +2,18 @@
 
 Names follow Prometheus conventions: counters end in `_total`, durations are
 histograms in `_seconds`, labels come from small fixed sets.
+
+With several worker processes (service.metrics_multiprocess), /metrics serves the whole set: counters and
+histograms summed over the processes, each gauge aggregated as its `multiprocess_mode` says (ignored
+with one process).
 """
 
 from __future__ import annotations
 
+import os
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from prometheus_client.multiprocess import MultiProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -29,6 +36,12 @@ DUPLICATES = Counter(
 DEAD_LETTERS = Counter(
     "depeche_dead_letters_total",
     "Input entries sent to the dead-letter stream, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
+PUBLISHED_AT_IGNORED = Counter(
+    "depeche_published_at_ignored_total",
+    "Articles processed without the producer's published_at, which could not be read, by reason.",
     ["reason"],
     registry=REGISTRY,
 )
@@ -67,18 +80,24 @@ GROUP_LAG = Gauge(
     "depeche_consumer_group_lag_entries",
     "Entries in the input stream not yet delivered to the consumer group (XINFO GROUPS lag).",
     ["stream", "group"],
+    # every process reads the same Redis numbers: the newest reading of a live process
+    multiprocess_mode="livemostrecent",
     registry=REGISTRY,
 )
 GROUP_PENDING = Gauge(
     "depeche_consumer_group_pending_entries",
     "Entries delivered but not yet acknowledged (XPENDING count).",
     ["stream", "group"],
+    # every process reads the same Redis numbers: the newest reading of a live process
+    multiprocess_mode="livemostrecent",
     registry=REGISTRY,
 )
 STREAM_LENGTH = Gauge(
     "depeche_stream_length_entries",
     "XLEN of each stream the service reads or writes.",
     ["stream"],
+    # every process reads the same Redis numbers: the newest reading of a live process
+    multiprocess_mode="livemostrecent",
     registry=REGISTRY,
 )
 TRIMMED = Counter(
@@ -100,6 +119,8 @@ ERRORS = Counter(
 READY = Gauge(
     "depeche_ready",
     "1 when Redis answers, the model is loaded and the subscriber runs.",
+    # a set of processes is ready when every live one is
+    multiprocess_mode="livemin",
     registry=REGISTRY,
 )
 BUILD = Info(
@@ -107,3 +128,14 @@ BUILD = Info(
     "Service version and spaCy model (exposed as depeche_build_info).",
     registry=REGISTRY,
 )
+
+
+def serving_registry() -> CollectorRegistry:
+    """What /metrics serves: this process's registry, or the whole set's when its processes share a
+    multiprocess directory. Info is kept per process by prometheus_client, so build info is this process's."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    registry.register(BUILD)
+    return registry

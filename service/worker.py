@@ -465,7 +465,7 @@ def build_app(settings: Settings, worker: Worker, broker: RedisBroker) -> AsgiFa
 
     return AsgiFastStream(
         broker,
-        asgi_routes=[("/metrics", make_asgi_app(metrics.REGISTRY)), ("/healthz", healthz), ("/readyz", readyz)],
+        asgi_routes=[("/metrics", make_asgi_app(metrics.serving_registry())), ("/healthz", healthz), ("/readyz", readyz)],
     )
 
 
