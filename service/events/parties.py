@@ -1,0 +1,273 @@
+"""Who a phrase names: entities as parties, capitals for governments, demonyms, pronouns, pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from contracts.models import Actor, Entity
+from service.events.context import _SUBJ, Context, _Party
+from service.events.syntax import _case_of, _children
+from service.gazetteer import Gazetteer, fold
+
+# Dependents that open another clause: an actor is never looked for through them.
+_CLAUSAL = frozenset({"acl:relcl", "ccomp", "advcl", "parataxis", "xcomp", "conj", "cc", "punct", "acl",
+                      "csubj", "dep", "discourse", "vocative", "reparandum", "dislocated"})
+# A phrase's own party hangs on it bare or behind these ("le parti au pouvoir en Russie", "l'armée de X");
+# "avec", "contre", "à"... introduce the other side of the event.
+_WITHIN = frozenset({"de", "du", "des", "d'", "en", "au"})
+_PERSON_PRONOUNS = frozenset({"il", "elle", "celui-ci", "celle-ci", "lui", "lui-même", "elle-même"})
+_RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
+_LABEL_RANK = {"PER": 0.0, "ORG": 0.6, "GOV": 0.5, "LOC": 1.2}
+
+
+@dataclass(frozen=True)
+class _Geo:
+    countries: frozenset[str]
+    by_code: dict[str, str]
+
+
+_GEO: dict[int, tuple[Gazetteer, _Geo]] = {}
+
+
+def _geo(gaz: Gazetteer) -> _Geo:
+    """Which gazetteer places are countries, and the country entry for each ISO code (cached per gazetteer)."""
+    cached = _GEO.get(id(gaz))
+    if cached is not None and cached[0] is gaz:
+        return cached[1]
+    countries = set(gaz.demonyms.values())
+    countries.update(e.stands_for for e in gaz.entries.values() if e.stands_for)
+    countries = {c for c in countries if c in gaz.entries and gaz.entries[c].label == "LOC"}
+    by_code: dict[str, str] = {}
+    for cid in sorted(countries):
+        code = gaz.entries[cid].country
+        if code and code not in by_code:
+            by_code[code] = cid
+    geo = _Geo(frozenset(countries), by_code)
+    _GEO[id(gaz)] = (gaz, geo)
+    return geo
+
+
+def _geo_of(ctx: Context) -> _Geo:
+    return _geo(ctx.gaz)
+
+
+def _entity_party(ctx: Context, idx: int, token: int) -> _Party | None:
+    key = (idx, token)
+    if key not in ctx.parties:
+        ctx.parties[key] = _make_entity_party(ctx, idx, token)
+    return ctx.parties[key]
+
+
+def _make_entity_party(ctx: Context, idx: int, token: int) -> _Party | None:
+    entity: Entity = ctx.table.entities[idx]
+    if entity.label not in ("PER", "ORG", "LOC"):
+        return None  # a treaty, an operation, a weapon: never an actor
+    own = Actor(id=entity.id, name=entity.name)
+    government = ctx.gaz.government_of(entity.id)
+    if government is not None:
+        return _Party(Actor(id=government.id, name=government.name), entity.name, "GOV", token,
+                      government.country, own)
+    if entity.label == "LOC":
+        kind = "GOV" if entity.id in _geo_of(ctx).countries else "LOC"
+        return _Party(own, entity.name, kind, token, entity.country, own)
+    return _Party(own, entity.name, entity.label, token, entity.country)
+
+
+@lru_cache(maxsize=8192)
+def _folded(word: str) -> str:
+    return fold(word)
+
+
+def _demonym_party(ctx: Context, tok: Token) -> _Party | None:
+    if tok.pos_ not in ("ADJ", "VERB", "NOUN", "PROPN"):
+        return None
+    country_id = ctx.gaz.demonyms.get(_folded(tok.lower_))
+    if country_id is None or (tok.pos_ in ("NOUN", "PROPN") and tok.dep_ not in ("amod", "conj")):
+        return None  # "les Russes" as a people is not a state actor
+    if tok.dep_ == "amod" and tok.head.lemma_.lower() in ctx.lexicon.rules.abstract_nouns:
+        return None  # "l'impérialisme américain" is an idea, not the United States
+    entry = ctx.gaz.entries[country_id]
+    return _Party(Actor(id=entry.id, name=entry.name), entry.name, "GOV", tok.i, entry.country)
+
+
+def _party_of_token(ctx: Context, tok: Token) -> _Party | None:
+    idx = ctx.table.token_entity.get(tok.i)
+    if idx is not None:
+        return _entity_party(ctx, idx, tok.i)
+    return _demonym_party(ctx, tok)
+
+
+def _as_target(ctx: Context, party: _Party) -> _Party:
+    """A place as the receiving side stands for its country ("frappé Kharkiv" hits Ukraine)."""
+    if party.kind != "LOC" or party.place is None:
+        return party
+    country = _geo_of(ctx).by_code.get(party.country or "")
+    if country is None:
+        return party
+    entry = ctx.gaz.entries[country]
+    return _Party(Actor(id=entry.id, name=entry.name), party.name, "GOV", party.token, entry.country, party.place)
+
+
+def _previous(ctx: Context, before: int, kinds: tuple[str, ...], n: int) -> list[_Party]:
+    """The n most recently named distinct parties of the given kinds before a token."""
+    found: list[_Party] = []
+    seen: set[str] = set()
+    for i, idx in reversed(ctx.starts):
+        if i >= before:
+            continue
+        party = _entity_party(ctx, idx, i)
+        if party is None or party.kind not in kinds or party.id in seen:
+            continue
+        seen.add(party.id)
+        found.append(party)
+        if len(found) == n:
+            break
+    return found
+
+
+def _pair(ctx: Context, tok: Token) -> list[_Party]:
+    """'les deux dirigeants', 'leurs deux pays', 'les deux parties': the two parties last named."""
+    lemma = tok.lemma_.lower()
+    rules = ctx.lexicon.rules
+    if lemma in rules.pair_persons:
+        kinds: tuple[str, ...] = ("PER",)
+    elif lemma in rules.pair_countries:
+        kinds = ("GOV",)
+    elif lemma in rules.pair_any:
+        kinds = ("PER", "GOV")
+    else:
+        return []
+    if not any(c.lower_ in ("deux", "2") for c in _children(ctx, tok)):
+        return []
+    return _main_pair(ctx, tok.i, kinds)
+
+
+def _main_pair(ctx: Context, before: int, kinds: tuple[str, ...]) -> list[_Party]:
+    """The two parties of these kinds the article has named most so far (the latest first on a tie)."""
+    counts: dict[str, tuple[int, int, _Party]] = {}
+    for i, idx in ctx.starts:
+        if i >= before:
+            break
+        party = _entity_party(ctx, idx, i)
+        if party is None or party.kind not in kinds:
+            continue
+        n = counts.get(party.id, (0, 0, party))[0]
+        counts[party.id] = (n + 1, i, party)
+    ranked = sorted(counts.values(), key=lambda c: (-c[0], -c[1]))
+    return [c[2] for c in ranked[:2]] if len(ranked) >= 2 else []
+
+
+def _pronoun(ctx: Context, tok: Token) -> _Party | None:
+    low = tok.lower_
+    if low in _PERSON_PRONOUNS:
+        # "Poutine a offert une voiture à Kim, et lui-même a reçu...": the pronoun continues the subject
+        window = max(tok.sent.start - 40, 0)
+        for i in range(tok.i - 1, window - 1, -1):
+            idx = ctx.table.token_entity.get(i)
+            if idx is not None and ctx.doc[i].dep_ in _SUBJ:
+                party = _entity_party(ctx, idx, i)
+                if party is not None and party.kind == "PER":
+                    return party
+        found = _previous(ctx, tok.i, ("PER",), 1)
+        return found[0] if found else None
+    if low in _RELATIVE and tok.head.dep_ in ("acl:relcl", "acl"):
+        return resolve(ctx, tok.head.head)  # "Kim, qui a reçu..." -> Kim
+    return None
+
+
+def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
+            exclude: frozenset[str] = frozenset()) -> _Party | None:
+    """The most specific named party in a phrase: a person if named, else an organisation or place."""
+    if head is None:
+        return None
+    direct = _party_of_token(ctx, head)
+    if direct is not None and direct.kind == "PER" and direct.id not in exclude:
+        return direct
+    if head.pos_ == "PRON" and direct is None:
+        return _pronoun(ctx, head)
+    best: tuple[float, _Party] | None = None
+    frontier: list[tuple[Token, int]] = [(head, 0)]
+    while frontier:
+        tok, depth = frontier.pop(0)
+        party = _party_of_token(ctx, tok)
+        if party is not None and party.id not in exclude:
+            score = depth + _LABEL_RANK.get(party.kind, 2.0)
+            if best is None or score < best[0]:
+                best = (score, party)
+        if depth < depth_limit:
+            for child in _children(ctx, tok):
+                if child.dep_ == "acl":
+                    # "la proposition avancée par Kiev", "une délégation dirigée par X": the agent counts
+                    frontier.extend((c, depth + 1) for c in _children(ctx, child) if c.dep_ == "obl:agent")
+                elif child.dep_ not in _CLAUSAL and (_case_of(child) or "de") in _WITHIN:
+                    frontier.append((child, depth + 1))
+    return best[1] if best else None
+
+
+def _conj_party(ctx: Context, tok: Token | None) -> _Party | None:
+    """'X et Y': Y, whether the parser hung it on X or on the last word of X's name."""
+    if tok is None:
+        return None
+    for holder in (tok, *(c for c in _children(ctx, tok) if c.dep_ in ("flat:name", "flat", "nmod") and c.i > tok.i)):
+        for child in _children(ctx, holder):
+            if child.dep_ == "conj":
+                party = resolve(ctx, child, 1)
+                if party is not None:
+                    return party
+    return None
+
+
+def _adjacent_party(ctx: Context, subj: Token, first: _Party) -> _Party | None:
+    """'X et Y' that the parser broke apart: a named party joined to the subject by 'et'."""
+    doc = subj.doc
+    left = subj.left_edge.i - 1
+    if left >= 1 and doc[left].lower_ == "et":
+        j = left - 1
+        party = _party_of_token(ctx, doc[j])
+        if party is not None and party.id != first.id:
+            return party
+    right = subj.right_edge.i + 1
+    if right + 1 < len(doc) and doc[right].lower_ == "et":
+        for j in (right + 1, right + 2):
+            party = _party_of_token(ctx, doc[j]) if j < len(doc) else None
+            if party is not None and party.id != first.id:
+                return party
+    # "les forces américaines et sud-coréennes": two demonyms on one noun
+    if first.token in ctx.table.token_entity:
+        return None
+    for tok in subj.subtree:
+        party = _demonym_party(ctx, tok)
+        if party is not None and party.id != first.id and tok.i > first.token and doc[tok.i - 1].lower_ == "et":
+            return party
+    return None
+
+
+def _mentions(ctx: Context, sent: Span) -> list[tuple[Token, _Party, str]]:
+    """Actor mentions of a sentence: (first token, party, preposition governing it or '')."""
+    cached = ctx.mentions.get(sent.start)
+    if cached is not None:
+        return cached
+    out: list[tuple[Token, _Party, str]] = []
+    last: int | None = None
+    doc = sent.doc
+    for tok in sent:
+        idx = ctx.table.token_entity.get(tok.i)
+        if idx is None or idx == last:
+            last = idx
+            continue
+        last = idx
+        party = _entity_party(ctx, idx, tok.i)
+        if party is None:
+            continue
+        j = tok.i - 1
+        while j >= sent.start and doc[j].pos_ == "DET":
+            j -= 1
+        prep = doc[j].lower_ if j >= sent.start and doc[j].pos_ == "ADP" else ""
+        if prep == "après" and j > sent.start and doc[j - 1].lower_ == "d'":
+            prep = "d'après"
+        out.append((tok, party, prep))
+    ctx.mentions[sent.start] = out
+    return out

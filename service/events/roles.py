@@ -1,0 +1,354 @@
+"""Who did it to whom: the source and target of a trigger, from the parse with linear fallbacks."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from service.events.context import _OBLIQUE, _SUBJ, SYMMETRIC, Context, _Found, _Party, _Roles
+from service.events.parties import (
+    _adjacent_party,
+    _as_target,
+    _conj_party,
+    _mentions,
+    _pair,
+    _party_of_token,
+    _previous,
+    resolve,
+)
+from service.events.syntax import _case_of, _children, _complements, _is_passive, _is_time_word, _is_verbal
+from service.lexicon import TriggerSense
+
+_TARGET_CASES = frozenset({"avec", "à", "au", "aux", "contre", "auprès", "envers", "vers", "entre", "pour", "sur",
+                           "chez", "de", "du", "des", "d'"})
+_RECIPIENT_CASES = frozenset({"à", "au", "aux", "avec", "contre", "auprès", "envers", "vers", "entre", "chez"})
+_PLACE_CASES = frozenset({"à", "au", "aux", "en", "dans", "sur", "près", "vers"})
+_OF_CASES = frozenset({"de", "du", "des", "d'"})
+# A place after these is the receiving side even for types that otherwise take places as settings.
+_ONLY_RECIPIENT = frozenset({"pour", "contre", "avec", "envers", "vers"})
+# Phrases behind these name a reporter or a reason, never a party to the event.
+_NOT_WITHIN = frozenset({"selon", "par", "sauf", "malgré", "comme", "après", "d'après", "citant"})
+_FIRST_PERSON = frozenset({"nous", "je", "j'", "on"})
+_RANK = {"PER": 0, "ORG": 1, "GOV": 2, "LOC": 3}
+
+
+def _controller(ctx: Context, verb: Token) -> Token | None:
+    """Who performs an embedded infinitive: the object of 'accuser X de', else the subject."""
+    for child in _children(ctx, verb):
+        if child.dep_ == "nsubj:pass":
+            return child
+    for child in _complements(ctx, verb):
+        if child.dep_ in ("obj", "iobj") and child.pos_ != "PRON":
+            return child
+    for child in _children(ctx, verb):
+        if child.dep_ in ("obl:arg", "obl") and _case_of(child) in ("à", "au", "aux"):
+            return child
+    return None
+
+
+def _object(ctx: Context, verb: Token) -> Token | None:
+    """The direct object, or the noun the parser hung on a date ("a expulsé ce 3 février deux diplomates")."""
+    nested = None
+    for child in _complements(ctx, verb):
+        if child.pos_ == "PRON" or _is_time_word(child):
+            continue
+        if child.dep_ in ("obj", "iobj") and child.head.i == verb.i:
+            return child
+        if nested is None and child.head.i != verb.i and child.dep_ in ("nmod", "obj") and _case_of(child) in (
+                None, "des", "de", "du", "d'"):
+            nested = child
+    return nested
+
+
+def _subject(ctx: Context, tok: Token) -> Token | None:
+    """Subject of a verb, climbing to the governing verb for infinitives, gerunds and conjoined verbs."""
+    current = tok
+    for _ in range(5):
+        for child in _children(ctx, current):
+            if child.dep_ in _SUBJ:
+                return child
+        head = current.head
+        if head.i == current.i or current.i in ctx.cross:
+            break
+        if current.dep_ == "acl:relcl" or head.i in ctx.table.token_entity:
+            return head  # a relative clause's antecedent; a name the tagger took for a verb
+        if current.dep_ == "xcomp" and head.lemma_.lower() in ctx.lexicon.rules.object_control:
+            controller = _controller(ctx, head)
+            if controller is not None:
+                return controller
+        if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl", "obl:arg", "obl", "obj", "nmod") \
+                or head.pos_ in ("NOUN", "ADV"):
+            current = head
+            continue
+        break
+    return None
+
+
+def _linear_subject(ctx: Context, sent: Span, trigger: Token) -> Token | None:
+    """When the parse gives no subject: the nearest mention before the trigger not governed by a preposition."""
+    for tok, _, prep in reversed(_mentions(ctx, sent)):
+        if tok.i < trigger.i and not prep and trigger.i - tok.i <= 12:
+            return tok
+    return None
+
+
+def _linear_target(ctx: Context, sent: Span, trigger: Token, source: _Party | None) -> _Party | None:
+    """When the parse gives no complement: a mention right after the trigger, bare or after 'à/avec'."""
+    for tok, party, prep in _mentions(ctx, sent):
+        if tok.i <= trigger.i or tok.i - trigger.i > 10 or (source is not None and party.id == source.id):
+            continue
+        if _inside_other_clause(tok, trigger):
+            return None  # "s'est engagé à approfondir les liens avec X": X belongs to the embedded verb
+        if not prep or prep in _RECIPIENT_CASES:
+            return party
+        return None
+    return None
+
+
+def _inside_other_clause(tok: Token, trigger: Token) -> bool:
+    current = tok
+    for _ in range(8):
+        if current.i == trigger.i or current.head.i == current.i:
+            return False
+        current = current.head
+        if current.pos_ == "VERB" and current.i != trigger.i:
+            return trigger.i in {a.i for a in current.ancestors}
+    return False
+
+
+def _place_ok(ctx: Context, sense: TriggerSense) -> bool:
+    places = ctx.lexicon.rules.place_targets
+    return sense.type in places or f"{sense.type}.{sense.mode}" in places
+
+
+def _oblique_party(ctx: Context, party: _Party, case: str | None, sense: TriggerSense,
+                   roles: _Roles) -> _Party | None:
+    """A prepositional complement as a target, or None when it only says where the event happened."""
+    if party.place is None:
+        return party if case is None or case in _TARGET_CASES else None
+    if case in _PLACE_CASES and roles.location is None:
+        roles.location = party
+    if _place_ok(ctx, sense) or case in _ONLY_RECIPIENT:
+        return _as_target(ctx, party)
+    if party.kind == "LOC":
+        return None  # a city or region is where, not whom
+    is_capital = party.actor.id != party.place.id
+    if case in _PLACE_CASES and (is_capital or case not in ("à", "au", "aux")):
+        return None  # "à Pyongyang", "en Corée du Nord": where; "livré à la Russie": whom
+    return party if case is None or case in _TARGET_CASES else None
+
+
+def _obliques(ctx: Context, tok: Token, sense: TriggerSense, roles: _Roles, exclude: set[str],
+              bare: bool = False) -> _Party | None:
+    """The target among a word's prepositional dependents (or bare noun dependents when `bare`)."""
+    target: _Party | None = None
+    for child in _complements(ctx, tok):
+        if child.dep_ not in _OBLIQUE or child.lemma_.lower() in ctx.lexicon.rules.relational_nouns:
+            continue  # "aux côtés de X", "à la suite de X": X is beside the event, not in it
+        case = _case_of(child)
+        if case in _NOT_WITHIN or (case is None and not bare):
+            continue
+        party = resolve(ctx, child, 2, frozenset(exclude))
+        if party is None:
+            continue
+        candidate = _oblique_party(ctx, party, case, sense, roles)
+        if candidate is not None and (target is None or _RANK[candidate.kind] < _RANK[target.kind]):
+            target = candidate  # "se rendra à Bruxelles pour des consultations avec X": X
+    return target
+
+
+def _subject_parties(ctx: Context, subj: Token | None) -> list[_Party]:
+    if subj is None:
+        return []
+    pair = _pair(ctx, subj)
+    if pair:
+        return pair
+    first = resolve(ctx, subj)
+    if first is None:
+        return []
+    second = _conj_party(ctx, subj) or _adjacent_party(ctx, subj, first)
+    if second is None and subj.dep_ == "conj" and subj.head.i in ctx.table.token_entity:
+        head = resolve(ctx, subj.head, 0)  # the linear fallback landed on the second of "X et Y"
+        if head is not None and head.id != first.id:
+            return [head, first]
+    if second is None or second.id == first.id:
+        return [first]
+    return sorted([first, second], key=lambda p: p.token)
+
+
+def _other_of_pair(pair: list[_Party], source: _Party | None) -> _Party | None:
+    """Of 'entre la Russie et l'Iran', the side that is not the source (nor the source's country)."""
+    for party in pair:
+        if source is None or (party.id != source.id and (party.country is None or party.country != source.country)):
+            return party
+    return None
+
+
+def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
+    sense = found.sense
+    rules = ctx.lexicon.rules
+    roles = _Roles()
+    passive = _is_passive(verb)
+    subj = _subject(ctx, verb) or _linear_subject(ctx, sent, verb)
+    agent = next((c for c in _children(ctx, verb) if c.dep_ == "obl:agent"), None)
+    obj = _object(ctx, verb)
+    subjects = _subject_parties(ctx, subj)
+    # "a reçu une délégation russe": the phrase's noun is itself the other party
+    party_noun = found.noun is not None and found.noun.lemma_.lower() in rules.visitor_nouns
+    if subj is not None and subj.lower_ in _FIRST_PERSON:
+        subjects = [p for p in [_speaker(ctx, sent)] if p is not None]
+    if passive:
+        roles.source = resolve(ctx, agent)
+        roles.target = subjects[0] if subjects else None
+    else:
+        roles.source = subjects[0] if subjects else None
+        # "X et Y ont signé" names both sides; "X et Y se sont engagés à..." names two who pledge alike
+        unilateral = found.noun is None and f"{sense.type}.{sense.mode}" in rules.unilateral
+        if len(subjects) > 1 and not unilateral and (
+                sense.type in SYMMETRIC or verb.lemma_.lower() in rules.reciprocal):
+            roles.target = subjects[1]
+        if roles.target is None and obj is not None and (found.noun is None or obj.i != found.noun.i
+                                                         or party_noun):
+            pair = _pair(ctx, obj)
+            # a host receives people ("a reçu le ministre X"), not things ("a reçu des œuvres d'art de X")
+            depth = 1 if verb.lemma_.lower() in rules.recipient_subject else 2
+            roles.target = _other_of_pair(pair, roles.source) if pair else resolve(ctx, obj, depth)
+            if roles.target is not None and roles.target.kind == "LOC" and not _place_ok(ctx, sense):
+                roles.target = None
+    exclude = {roles.source.id} if roles.source else set()
+    oblique = _obliques(ctx, verb, sense, roles, exclude)
+    if roles.target is None or (roles.source is not None and roles.target.id == roles.source.id):
+        roles.target = oblique
+    if roles.target is None and found.noun is not None:
+        roles.target = _noun_complement(ctx, found.noun, sense, roles, exclude)
+    if roles.target is None and obj is not None and (
+            verb.lemma_.lower() not in rules.recipient_subject or obj.lemma_.lower() in rules.visitor_nouns):
+        roles.target = _obliques(ctx, obj, sense, roles, exclude)  # "a reçu une délégation de X"
+    if roles.target is None and obj is not None:
+        agent_of_object = next((c for c in _children(ctx, obj) if _case_of(c) == "par"), None)
+        roles.target = resolve(ctx, agent_of_object, 1)  # "a condamné l'exécution de militants par l'Iran"
+    if verb.lemma_.lower() in rules.recipient_subject and (found.noun is None or party_noun):
+        roles.source, roles.target = roles.target, roles.source
+    if (roles.source is None or roles.target is None) and agent is None:
+        _borrow(ctx, verb, roles)
+    if roles.target is None and sense.type not in rules.source_only:
+        roles.target = _linear_target(ctx, sent, verb, roles.source)
+    return roles
+
+
+def _borrow(ctx: Context, verb: Token, roles: _Roles) -> None:
+    """'Aucun accord n'a été signé lors de la rencontre entre X et Y': the meeting names the parties."""
+    for child in verb.subtree:
+        if child.i == verb.i or child.pos_ != "NOUN":
+            continue
+        sense = ctx.lexicon.nouns.get(child.lemma_.lower())
+        if sense is None or sense.type != "CONSULT":
+            continue
+        inner = _noun_roles(ctx, child, _Found(sense), child.sent)
+        if inner.source is not None and inner.target is not None:
+            roles.source = roles.source or inner.source
+            if inner.target.id != roles.source.id:
+                roles.target = roles.target or inner.target
+            return
+
+
+def _noun_complement(ctx: Context, noun: Token, sense: TriggerSense, roles: _Roles,
+                     exclude: set[str]) -> _Party | None:
+    """The other party named inside the noun phrase: 'solidarité avec X', 'sanctions contre X'."""
+    for child in _children(ctx, noun):
+        if _case_of(child) == "entre":
+            pair = _pair(ctx, child)
+            if not pair:
+                first, second = resolve(ctx, child, 1), _conj_party(ctx, child)
+                pair = [p for p in (first, second) if p is not None]
+            other = _other_of_pair(pair, roles.source)
+            if other is not None:
+                return other
+    return _obliques(ctx, noun, sense, roles, exclude, bare=True)
+
+
+def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
+    sense = found.sense
+    roles = _Roles()
+    for child in _children(ctx, noun):
+        case = _case_of(child)
+        if case == "entre":
+            pair = _pair(ctx, child)
+            first = pair[0] if pair else resolve(ctx, child, 1)
+            second = pair[1] if len(pair) > 1 else _conj_party(ctx, child)
+            if first is not None and second is not None:
+                roles.source, roles.target = first, second
+                return roles
+        if roles.source is None and (child.dep_ == "amod" or (child.dep_ == "nmod" and case in _OF_CASES)
+                                     or case == "par"):
+            party = _source_in(ctx, child)
+            if party is not None:
+                roles.source = party
+    if sense.type == "CONSULT" and any(c.dep_ == "det" and c.lower_ in ("leur", "leurs") for c in _children(ctx, noun)):
+        pair = _previous(ctx, noun.i, ("PER",), 2)
+        if len(pair) == 2:
+            roles.source, roles.target = pair
+            return roles
+    exclude = {roles.source.id} if roles.source else set()
+    roles.target = _noun_complement(ctx, noun, sense, roles, exclude)
+    head = noun.head
+    while head.pos_ in ("ADV", "ADP") and head.head.i != head.i:
+        head = head.head  # "lors de la rencontre": lors -> its verb
+    if head.i != noun.i and _is_verbal(head) and noun.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "advmod", "nmod"):
+        subj = None if _is_passive(head) else _subject(ctx, head)
+        subject = _subject_parties(ctx, subj)
+        if subject and roles.source is None:
+            roles.source = subject[0]
+        elif subject and roles.target is None and roles.source is not None and subject[0].id != roles.source.id \
+                and noun.dep_ != "obj":
+            roles.target = subject[0]
+        if roles.target is None and noun.dep_ == "obj":
+            exclude = {roles.source.id} if roles.source else set()
+            roles.target = _obliques(ctx, head, sense, roles, exclude)
+    return roles
+
+
+def _source_in(ctx: Context, child: Token) -> _Party | None:
+    """The agent side of an event noun: 'la visite de X', 'livraisons d'armes nord-coréennes', 'par X'."""
+    party = _party_of_token(ctx, child)
+    if party is None:
+        for grandchild in _children(ctx, child):
+            if grandchild.dep_ in ("amod", "appos", "flat:name") or (
+                    grandchild.dep_ == "nmod" and _case_of(grandchild) in _OF_CASES):
+                party = _party_of_token(ctx, grandchild)
+                if party is not None:
+                    break
+    if party is None or party.kind == "LOC":
+        return None
+    return party
+
+
+def _speaker(ctx: Context, sent: Span) -> _Party | None:
+    """Who speaks in a quoted sentence: the subject of '..., a déclaré X'."""
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in ctx.cues.attribution_verbs:
+            subj = next((c for c in _children(ctx, tok) if c.dep_ in _SUBJ), None)
+            party = resolve(ctx, subj)
+            if party is not None:
+                return party
+    return None
+
+
+def _roles(ctx: Context, tok: Token, found: _Found, sent: Span) -> _Roles:
+    if found.visit_of is not None:
+        roles = _noun_roles(ctx, found.visit_of, found, sent)
+        if roles.target is None:
+            host = _subject_parties(ctx, _subject(ctx, tok))
+            roles.target = host[0] if host else None
+        return roles
+    return _verb_roles(ctx, tok, found, sent) if _is_verbal(tok) else _noun_roles(ctx, tok, found, sent)
+
+
+def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
+    rules = ctx.lexicon.rules
+    if roles.source is not None and roles.target is not None:
+        return roles.source.id != roles.target.id
+    if sense.type in rules.source_only:
+        return roles.source is not None
+    if sense.type in rules.target_only:
+        return roles.target is not None
+    return False
