@@ -100,12 +100,28 @@ class PipelineInfo(BaseModel):
     processing_seconds: float = Field(ge=0.0)
 
 
+class RemovedText(BaseModel):
+    """One piece of text that cleaning removed, and the rule that removed it."""
+
+    text: str = Field(description="The removed text, cut to 200 characters (an ellipsis marks a cut).")
+    rule: str = Field(description="Name of the rule: a boilerplate rule of boilerplate.yaml, outlet_name, "
+                                  "article_source, duplicate, date_line or date_prefix.")
+    kind: Literal["line", "fragment", "duplicate", "date_header"] = Field(
+        description="line: a whole line; fragment: the start or end of a line whose rest was kept; "
+                    "duplicate: a repeated line; date_header: a date line or prefix read as the date.")
+
+
 class CleaningReport(BaseModel):
-    """What cleaning removed, as counts (never the text itself)."""
+    """What cleaning removed: counts, the share of characters, and the first removed pieces."""
 
     boilerplate_lines: int = 0
     duplicate_lines: int = 0
-    chars_removed: int = 0
+    chars_removed: int = Field(default=0, ge=0, description="Characters of removed text (whitespace between "
+                                                            "lines not counted).")
+    removed_share: float = Field(default=0.0, ge=0.0, le=1.0, description="chars_removed / characters received.")
+    removed: list[RemovedText] = Field(default_factory=list, max_length=20,
+                                       description="The first 20 removed pieces, in text order.")
+    removed_count: int = Field(default=0, ge=0, description="All removed pieces, listed or not.")
     from_html: bool = False
     published_at_from_text: bool = False
 

@@ -11,12 +11,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-import yaml
-
-from contracts.models import CleaningReport
+from contracts.models import CleaningReport, RemovedText
+from service.boilerplate import cut_fragment, line_rule
 
 DATA = Path(__file__).parent / "data"
 
@@ -56,10 +55,28 @@ class Cleaned:
     published_at: datetime | None  # found in the text, when a date header is present
 
 
-@lru_cache(maxsize=1)
-def _boilerplate() -> re.Pattern[str]:
-    patterns = yaml.safe_load((DATA / "boilerplate.yaml").read_text(encoding="utf-8"))["lines"]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+# The report lists the first REMOVED_LISTED pieces, each cut to REMOVED_TEXT_CHARS: enough to see
+# what went and why, without copying a whole page into every output.
+REMOVED_LISTED = 20
+REMOVED_TEXT_CHARS = 200
+# A piece is at most this many fragments cut off one line (a read-also link, then a share bar, ...).
+_MAX_FRAGMENTS_PER_LINE = 4
+
+
+@dataclass
+class _Removals:
+    listed: list[RemovedText]
+    count: int = 0
+    chars: int = 0
+    lines: int = 0
+
+    def add(self, text: str, rule: str, kind: Literal["line", "fragment", "duplicate", "date_header"]) -> None:
+        self.count += 1
+        self.chars += len(text)
+        self.lines += kind == "line" or rule == "date_line"
+        if len(self.listed) < REMOVED_LISTED:
+            shown = text if len(text) <= REMOVED_TEXT_CHARS else text[:REMOVED_TEXT_CHARS - 1] + "…"
+            self.listed.append(RemovedText(text=shown, rule=rule, kind=kind))
 
 
 def normalize_for_hash(text: str) -> str:
@@ -69,11 +86,6 @@ def normalize_for_hash(text: str) -> str:
 
 def fold_for_nlp(text: str) -> str:
     return text.translate(_FOLD)
-
-
-def is_all_caps_headline(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.9
 
 
 def _date_from_line(line: str) -> datetime | None:
@@ -117,18 +129,35 @@ def html_to_text(html: str) -> tuple[str, datetime | None, str | None]:
     return text, date, (meta.title if meta is not None else None)
 
 
-def clean(text: str | None, html: str | None = None) -> Cleaned:
-    """Drop boilerplate lines, repeated headlines and date headers; find a date in the text."""
+def _strip_fragments(line: str, removals: _Removals) -> str:
+    for _ in range(_MAX_FRAGMENTS_PER_LINE):
+        cut = cut_fragment(line)
+        if cut is None:
+            break
+        removals.add(cut.text, cut.rule, cut.kind)
+        line = cut.rest
+        if not line:
+            break
+    return line
+
+
+def clean(text: str | None, html: str | None = None, source: str | None = None) -> Cleaned:
+    """Drop boilerplate, repeated lines and date headers, never a sentence; find a date in the text.
+
+    Boilerplate rules (service/boilerplate.py) remove whole lines only when they carry no sentence, and
+    otherwise only a fragment at the start or end of a line. `source` is the article's outlet: a line
+    that is just its name goes. Every removed piece is counted and the first ones listed in the report.
+    """
     from_html = False
     found_date: datetime | None = None
     if not text and html:
         text, found_date, _ = html_to_text(html)
         from_html = True
     raw = unicodedata.normalize("NFC", text or "")
-    boiler = _boilerplate()
+    removals = _Removals(listed=[])
     kept: list[str] = []
     seen: set[str] = set()
-    boilerplate_lines = duplicate_lines = 0
+    duplicate_lines = 0
     for line in raw.splitlines():
         line = line.strip()
         if not line:
@@ -136,28 +165,38 @@ def clean(text: str | None, html: str | None = None) -> Cleaned:
         if m := _ISO_PREFIX.match(line):
             year, month, day = m.groups()
             found_date = found_date or _safe_date((int(year), int(month), int(day or 1)))
+            removals.add(line[:m.end()].strip(), "date_prefix", "date_header")
             line = line[m.end():]
+            if not line:
+                continue
         if (date := _date_from_line(line)) is not None:
             found_date = found_date or date
-            boilerplate_lines += 1
+            removals.add(line, "date_line", "date_header")
             continue
         if m := _DATELINE.match(line):
             day, month, year = m.groups()
             found_date = found_date or _safe_date((int(year), _MONTHS[month.lower()], int(day)))
+        line = _strip_fragments(line, removals)
+        if not line:
+            continue
         key = line.casefold()
         if key in seen:
             duplicate_lines += 1
+            removals.add(line, "duplicate", "duplicate")
             continue
         seen.add(key)
-        if boiler.fullmatch(line) or is_all_caps_headline(line):
-            boilerplate_lines += 1
+        if (rule := line_rule(line, source)) is not None:
+            removals.add(line, rule, "line")
             continue
         kept.append(line)
     cleaned = "\n".join(kept)
     report = CleaningReport(
-        boilerplate_lines=boilerplate_lines,
+        boilerplate_lines=removals.lines,
         duplicate_lines=duplicate_lines,
-        chars_removed=max(0, len(raw) - len(cleaned)),
+        chars_removed=removals.chars,
+        removed_share=round(min(1.0, removals.chars / len(raw)), 4) if raw else 0.0,
+        removed=removals.listed,
+        removed_count=removals.count,
         from_html=from_html,
         published_at_from_text=False,
     )

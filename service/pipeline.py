@@ -47,7 +47,7 @@ class _Prepared:
 
 def _prepare(article: ArticleIn) -> _Prepared:
     started = time.perf_counter()
-    cleaned = clean(article.text, article.html)
+    cleaned = clean(article.text, article.html, source=article.source)
     return _Prepared(article, cleaned, "", started)
 
 
