@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Gather the corpus texts again from the web into the git-ignored cache (needs network access).
 
-    uv run --with trafilatura python tests/corpus/fetch.py [ID ...]
+    uv run python tests/corpus/fetch.py [ID ...]      # trafilatura is already a dependency of the service
 
 For each article's metadata (articles/<id>.json) the page at `url` is downloaded and its main text extracted
 with trafilatura. The gold was written on the text stored by the search tool, which is the page's opening
@@ -33,7 +33,7 @@ def candidates(extracted: str, chars: int) -> list[str]:
 
 
 def fetch_one(meta: dict[str, Any]) -> str:
-    import trafilatura  # imported here: only this recipe needs it, not the service
+    import trafilatura  # imported here: the other corpus scripts run without it
 
     cache = HERE / ".cache" / f"{meta['id']}.txt"
     if cache.exists() and sha(cache.read_text(encoding="utf-8")) == meta["sha256"]:
