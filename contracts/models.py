@@ -8,9 +8,9 @@ AsyncAPI document beside them, and a test fails when those files drift.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema
 
 CONTRACT_VERSION = "1"
 
@@ -21,6 +21,10 @@ EventType = Literal[
 ]
 Modality = Literal["asserted", "denied", "alleged", "planned", "speculative", "hypothetical"]
 DatePrecision = Literal["day", "month", "year"]
+# How much of a publication date the producer gave: "2023-09" is a month, "...T10:00Z" a minute.
+PublishedPrecision = Literal["year", "month", "day", "hour", "minute", "second"]
+# Why a producer's published_at was not used (the article is processed without it).
+DateIgnoredReason = Literal["unparseable", "out_of_range", "wrong_type"]
 ArticleStatus = Literal["ok", "unsupported_language", "empty"]
 
 # Generous but finite: a real article is < 200 kB; anything above is hostile or a scraping bug.
@@ -41,7 +45,13 @@ class ArticleIn(BaseModel):
         default=None, max_length=5 * MAX_TEXT_CHARS, description="HTML page, used when text is absent."
     )
     lang: str | None = Field(default=None, max_length=16, description="Producer's language hint (ISO 639-1).")
-    published_at: datetime | None = Field(default=None, description="Publication time, ISO 8601.")
+    published_at: Annotated[datetime | JsonValue, WithJsonSchema({"type": ["string", "number", "null"]})] = Field(
+        default=None,
+        description="Publication time: ISO 8601 (full or reduced: 2023, 2023-09), RFC 2822, Unix seconds or "
+                    "milliseconds, or a French date (19/10/2023, 19 octobre 2023 à 10h00). Kept raw here: a value "
+                    "that cannot be read is ignored (see published_at_ignored), never a reason to refuse the article.",
+    )
+
 
 
 class Mention(BaseModel):
@@ -126,6 +136,14 @@ class CleaningReport(BaseModel):
     published_at_from_text: bool = False
 
 
+class IgnoredDate(BaseModel):
+    """A producer's published_at that could not be used; the article was processed without it."""
+
+    value: str = Field(description="The value as received (repr of a non-string), cut to 200 characters.")
+    reason: DateIgnoredReason
+    detail: str = Field(description="Human-readable detail.")
+
+
 class EnrichedArticle(BaseModel):
     """One message per input article on `articles.enriched`."""
 
@@ -138,7 +156,20 @@ class EnrichedArticle(BaseModel):
     title: str | None
     lang: str
     status: ArticleStatus
-    published_at: datetime | None
+    published_at: datetime | None = Field(
+        description="RFC 3339 date-time, always with an offset: the producer's own offset when it gave one, UTC "
+                    "otherwise (see published_at_offset_given). A date without a time is its midnight; "
+                    "published_at_precision says how much of the value is real.",
+    )
+    published_at_precision: PublishedPrecision | None = Field(
+        default=None, description="How much of published_at the source gave (year, month, day, hour, minute, second)."
+    )
+    published_at_offset_given: bool | None = Field(
+        default=None, description="False when the source gave no time zone and UTC was assumed."
+    )
+    published_at_ignored: IgnoredDate | None = Field(
+        default=None, description="Set when the producer's published_at could not be read, with the reason."
+    )
     text: str = Field(description="Cleaned text; all offsets refer to it.")
     cleaning: CleaningReport
     entities: list[Entity]

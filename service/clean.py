@@ -16,6 +16,8 @@ from typing import Literal
 
 from contracts.models import CleaningReport, RemovedText
 from service.boilerplate import cut_fragment, line_rule
+from service.french import MONTHS as _MONTHS
+from service.html import html_to_text
 
 DATA = Path(__file__).parent / "data"
 
@@ -23,10 +25,6 @@ DATA = Path(__file__).parent / "data"
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "′": "'", "«": '"', "»": '"', "“": '"', "”": '"', "„": '"',
                        "\u00a0": " ", "\u202f": " ", "\u2009": " ", "–": "-", "—": "-"})
 _WS = re.compile(r"\s+")
-_MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
-}
 _MONTH_RE = "|".join(_MONTHS)
 # "12 Octobre 2023 18:03 (UTC+01:00)" as a whole line
 _DATE_LINE = re.compile(
@@ -111,22 +109,6 @@ def _safe_date(build: tuple[int, int, int]) -> datetime | None:
         return datetime(*build, tzinfo=UTC)
     except ValueError:
         return None
-
-
-def html_to_text(html: str) -> tuple[str, datetime | None, str | None]:
-    """Article text, date and title of an HTML page (trafilatura: made for news pages)."""
-    import trafilatura
-    from trafilatura.metadata import extract_metadata
-
-    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True) or ""
-    meta = extract_metadata(html)
-    date = None
-    if meta is not None and meta.date:
-        try:
-            date = datetime.fromisoformat(meta.date).replace(tzinfo=UTC)
-        except ValueError:
-            date = None
-    return text, date, (meta.title if meta is not None else None)
 
 
 def _strip_fragments(line: str, removals: _Removals) -> str:

@@ -1,7 +1,9 @@
 """Time expressions: find them in a sentence and resolve them against the publication date.
 
 Pure functions over text. Precision is what the text supports: "le 12 octobre"
-is a day, "en juin dernier" a month, "l'an dernier" a year.
+is a day, "en juin dernier" a month, "l'an dernier" a year. It is also no finer than
+the publication date allows: with only its month known, "le 13 septembre" is still a
+day of that year, but "mercredi" or "hier" is no more than that month.
 """
 
 from __future__ import annotations
@@ -10,13 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from contracts.models import EventDate
+from contracts.models import DatePrecision, EventDate
+from service.french import MONTHS, WEEKDAYS
 
-MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
-}
-WEEKDAYS = {"lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6}
 _M = "|".join(MONTHS)
 _W = "|".join(WEEKDAYS)
 _NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "quelques": 2}
@@ -27,9 +25,11 @@ _LAST_YEAR = r"de l'an(?:née)? (?:dernier|dernière|passé|passée)|de l’an(?
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy", re.compile(rf"\b(\d{{1,2}})(?:er)?\s+({_M})\s+(\d{{4}})\b", re.I)),
-    ("numeric", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")),
+    ("numeric", re.compile(r"\b(\d{1,2})([/.])(\d{1,2})\2(\d{4})\b")),  # 19/10/2023, 19.10.2023
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    ("dm", re.compile(rf"\b(?:le|ce|du|au|dès le|depuis le)\s+(?:(?:{_W})\s+)?(\d{{1,2}})(?:er)?\s+({_M})\b", re.I)),
+    # "le 13 avril dernier", "ce mardi 1er octobre", "mercredi 12 mars"
+    ("dm", re.compile(rf"\b(?:(?:le|ce|du|au|dès le|depuis le|jusqu'au|jusqu’au)\s+)?(?:(?:{_W})\s+)?"
+                      rf"(\d{{1,2}})(?:er)?\s+({_M})(?:\s+(dernier|prochain))?\b", re.I)),
     ("night", re.compile(rf"\bdans la nuit de ({_W}) à ({_W})\b", re.I)),
     ("relday", re.compile(r"\b(avant-hier|hier|aujourd'hui|aujourd’hui|après-demain|demain|ce jour)\b", re.I)),
     ("weekday", re.compile(rf"\b(?:(ce|le)\s+)?({_W})(?:\s+(dernier|prochain|soir|matin|après-midi))?\b", re.I)),
@@ -46,6 +46,37 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"l'année prochaine|l’année prochaine)\b", re.I)),
     ("year", re.compile(r"\b(?:en|depuis|courant|début|fin|mi-)\s*(\d{4})\b", re.I)),
 ]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The publication date expressions resolve against, with how much of it is known."""
+
+    day: date  # the first day of the month or year when only those are known
+    precision: DatePrecision = "day"
+
+    def period(self, expression: str | None) -> EventDate:
+        """The publication date itself, at its precision."""
+        if self.precision == "year":
+            return EventDate(value=f"{self.day.year:04d}", precision="year", expression=expression)
+        if self.precision == "month":
+            return EventDate(value=f"{self.day.year:04d}-{self.day.month:02d}", precision="month",
+                             expression=expression)
+        return _day(self.day, expression or "")
+
+
+_RANK: dict[str, int] = {"year": 0, "month": 1, "day": 2}
+# What each kind of expression needs to know of the publication date to say more than the date does.
+_NEEDS: dict[str, DatePrecision] = {"relday": "day", "weekday": "day", "night": "day", "lastweek": "day",
+                                    "lastmonth": "month"}
+
+
+def publication_period(pub: date | Reference) -> EventDate:
+    """An event with no time expression: news reports recent events, so the publication month (or year,
+    when only that is known) is the honest guess."""
+    ref = pub if isinstance(pub, Reference) else Reference(pub)
+    coarse: DatePrecision = "year" if ref.precision == "year" else "month"
+    return Reference(ref.day, coarse).period(None)
 
 
 @dataclass(frozen=True)
@@ -102,36 +133,60 @@ def _weekday(target: int, pub: date, qualifier: str | None, text: str) -> Readin
     return _day(pub - timedelta(days=back), text), _day(pub + timedelta(days=ahead), text)
 
 
-def _explicit(kind: str, g: list[str], pub: date, text: str) -> Reading | None:
+def _explicit(kind: str, g: list[str], ref: Reference, text: str) -> Reading | None:
     try:
         if kind == "dmy":
             return _day(date(int(g[2]), MONTHS[g[1]], int(g[0])), text), None
         if kind == "numeric":
-            return _day(date(int(g[2]), int(g[1]), int(g[0])), text), None
+            return _day(date(int(g[3]), int(g[2]), int(g[0])), text), None
         if kind == "iso":
             return _day(date(int(g[0]), int(g[1]), int(g[2])), text), None
         month, day = MONTHS[g[1]], int(g[0])
-        candidate = date(pub.year, month, day)
-        past = candidate if candidate <= pub + timedelta(days=7) else date(pub.year - 1, month, day)
-        future = candidate if candidate >= pub - timedelta(days=7) else date(pub.year + 1, month, day)
+        past_year, future_year = _years_of(month, day, ref, slack=0 if g[2] else 7)
+        if g[2] == "dernier":  # "le 13 avril dernier": the past one, even for a planned event
+            future_year = past_year
+        elif g[2] == "prochain":
+            past_year = future_year
+        past, future = date(past_year, month, day), date(future_year, month, day)
         return _day(past, text), _day(future, text)  # "le 28 décembre" read on 3 January is last year's
     except ValueError:
         return None
 
 
-def _relative(kind: str, g: list[str], pub: date, text: str) -> Reading | None:
+def _years_of(month: int, day: int, ref: Reference, slack: int) -> tuple[int, int]:
+    """(year of the latest such day, year of the coming one) for a day and month without a year.
+
+    Within `slack` days of publication both readings keep the publication year (a report written
+    a few days before or after the day)."""
+    pub = ref.day
+    if ref.precision == "year":
+        return pub.year, pub.year
+    if ref.precision == "month":
+        return (pub.year if month <= pub.month else pub.year - 1), (pub.year if month >= pub.month else pub.year + 1)
+    candidate = date(pub.year, month, day) if (month, day) != (2, 29) else date(pub.year, 3, 1)
+    return (pub.year if candidate <= pub + timedelta(days=slack) else pub.year - 1,
+            pub.year if candidate >= pub - timedelta(days=slack) else pub.year + 1)
+
+
+def _relative(kind: str, g: list[str], ref: Reference, text: str) -> Reading | None:
+    pub = ref.day
     n = int(g[0]) if g[0].isdigit() else _NUMBERS[g[0]]
     unit = g[1]
     if unit.startswith(("an", "ann")):
         return _year(pub.year - n, text), None
+    if ref.precision == "year":
+        return ref.period(text), None
     if unit == "mois":
         return _month(*_shift_month(pub.year, pub.month, -n), text), None
+    if ref.precision == "month":
+        return ref.period(text), None
     days = n * (7 if unit.startswith("semaine") else 1)
     d = pub - timedelta(days=days)
     return (_day(d, text) if days <= 2 else _month(d.year, d.month, text)), None
 
 
-def _month_reading(g: list[str], pub: date, text: str) -> Reading | None:
+def _month_reading(g: list[str], ref: Reference, text: str) -> Reading | None:
+    pub = ref.day
     month = MONTHS[g[1]]
     qualifier = (g[2] or "").lower() or None
     if g[0] is None and qualifier is None:
@@ -140,15 +195,21 @@ def _month_reading(g: list[str], pub: date, text: str) -> Reading | None:
         return _month(int(g[3]), month, text), None
     if qualifier and qualifier not in ("dernier", "prochain"):  # "février de l'année dernière"
         return _month(pub.year - 1, month, text), None
+    if ref.precision == "year":
+        return _month(pub.year, month, text), None
     past, planned = _month_year(month, pub, qualifier)
     return _month(past, month, text), _month(planned, month, text)
 
 
-def _resolve(kind: str, m: re.Match[str], pub: date) -> Reading | None:
+def _resolve(kind: str, m: re.Match[str], ref: Reference) -> Reading | None:
     text = m.group(0)
     g = [x.lower() if isinstance(x, str) else x for x in m.groups()]
     if kind in ("dmy", "numeric", "iso", "dm"):
-        return _explicit(kind, g, pub, text)
+        return _explicit(kind, g, ref, text)
+    needs = _NEEDS.get(kind)
+    if needs is not None and _RANK[needs] > _RANK[ref.precision]:
+        return ref.period(text), None  # "mercredi" with only the month known: that month
+    pub = ref.day
     if kind == "night":  # "dans la nuit de mardi à mercredi": the night ends on the second day
         return _weekday(WEEKDAYS[g[1]], pub, None, text)
     if kind == "relday":
@@ -160,13 +221,13 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> Reading | None:
         delta = {"le mois dernier": -1, "le mois passé": -1, "le mois précédent": -1, "le mois prochain": 1}
         return _month(*_shift_month(pub.year, pub.month, delta.get(g[0], 0)), text), None
     if kind in ("ago", "later"):
-        return _relative(kind, g, pub, text)
+        return _relative(kind, g, ref, text)
     if kind == "lastweek":
         days = {"la semaine prochaine": 7, "cette semaine": 0}.get(g[0], -7)
         d = pub + timedelta(days=days)
         return _month(d.year, d.month, text), None
     if kind == "month":
-        return _month_reading(g, pub, text)
+        return _month_reading(g, ref, text)
     if kind == "lastyear":
         folded = g[0].replace("’", "'")
         years = -1 if any(w in folded for w in ("dernier", "dernière", "passé")) else (
@@ -177,8 +238,11 @@ def _resolve(kind: str, m: re.Match[str], pub: date) -> Reading | None:
     return None
 
 
-def find_time_expressions(text: str, pub: date) -> list[TimeExpression]:
-    """Every resolvable time expression in `text`, longest match first where they overlap."""
+def find_time_expressions(text: str, pub: date | Reference) -> list[TimeExpression]:
+    """Every resolvable time expression in `text`, longest match first where they overlap.
+
+    `pub` is the publication date: a plain date is known to the day."""
+    ref = pub if isinstance(pub, Reference) else Reference(pub)
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -186,7 +250,7 @@ def find_time_expressions(text: str, pub: date) -> list[TimeExpression]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             try:
-                resolved = _resolve(kind, m, pub)
+                resolved = _resolve(kind, m, ref)
             except (ValueError, OverflowError):  # impossible dates, or arithmetic past year 1 or 9999
                 resolved = None
             if resolved is not None:

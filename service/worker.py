@@ -259,6 +259,8 @@ class Worker:
                     metrics.EVENTS.labels(type=event["type"]).inc()
                 if doc.get("near_duplicate_of"):
                     metrics.DUPLICATES.labels(kind="near").inc()
+                if doc.get("published_at_ignored"):
+                    metrics.PUBLISHED_AT_IGNORED.labels(reason=doc["published_at_ignored"]["reason"]).inc()
             elif outcome.startswith("dup"):
                 metrics.DUPLICATES.labels(kind="exact").inc()
             elif outcome in ("dlq", "lost"):

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from service.dates import find_time_expressions
+from contracts.models import EventDate
+from service.dates import Reference, find_time_expressions, publication_period
 
 PUB = date(2025, 3, 14)  # a Friday
 
@@ -94,3 +95,140 @@ def test_last_week_is_kept_at_month_precision() -> None:
                                   "Le ministre hésitait entre mai et juin pour son voyage."])
 def test_no_time_expression(text: str) -> None:
     assert find_time_expressions(text, PUB) == []
+
+
+# ---- explicit dates keep their precision and expression ------------------------------------------
+
+def _found(text: str, pub: date | Reference = PUB) -> EventDate:
+    found = find_time_expressions(text, pub)
+    assert len(found) == 1, found
+    return found[0].date
+
+
+def test_explicit_date_after_ce_is_a_day_with_its_expression() -> None:
+    found = _found("La parade se déroule ce 3 septembre 2025 à Pékin.", date(2025, 9, 1))
+    assert (found.value, found.precision, found.expression) == ("2025-09-03", "day", "3 septembre 2025")
+
+
+def test_le_day_month_year_is_a_day_with_its_expression() -> None:
+    found = _found("Le traité a été signé le 3 septembre 2025 à Genève.")
+    assert (found.value, found.precision, found.expression) == ("2025-09-03", "day", "3 septembre 2025")
+
+
+def test_weekday_with_first_of_month_is_that_day() -> None:
+    found = _found("Les ministres se retrouveront ce mardi 1er octobre à Rome.", date(2024, 9, 25))
+    assert (found.value, found.precision, found.expression) == ("2024-10-01", "day", "ce mardi 1er octobre")
+
+
+def test_day_month_dernier_is_the_past_one_with_its_expression() -> None:
+    found = find_time_expressions("Il avait été reçu le 13 avril dernier à l'Élysée.", date(2025, 4, 10))
+    assert len(found) == 1
+    assert (found[0].date.value, found[0].date.expression) == ("2024-04-13", "le 13 avril dernier")
+    assert found[0].planned is None  # "dernier" is past even for a planned event
+
+
+def test_day_month_prochain_is_the_coming_one() -> None:
+    found = find_time_expressions("Le sommet aura lieu le 2 mars prochain.", PUB)
+    assert len(found) == 1 and found[0].date.value == "2026-03-02"
+
+
+def test_dotted_numeric_date_is_a_day() -> None:
+    assert _found("Le décret a été publié le 19.10.2023 au Journal officiel.").value == "2023-10-19"
+
+
+def test_slashed_numeric_date_is_a_day() -> None:
+    assert _found("L'accord du 19/10/2023 reste en vigueur.").value == "2023-10-19"
+
+
+def test_weekday_before_day_and_month_is_one_expression() -> None:
+    found = _found("Ils ont signé mercredi 12 mars un accord commercial.")
+    assert (found.value, found.expression) == ("2025-03-12", "mercredi 12 mars")
+
+
+def test_impossible_day_keeps_only_the_month() -> None:
+    found = _found("Le rapport évoque le 31 février 2024.")
+    assert (found.value, found.precision) == ("2024-02", "month")
+
+
+# ---- resolution at the publication date's precision ----------------------------------------------
+
+MONTH_ONLY = Reference(date(2025, 9, 1), "month")
+YEAR_ONLY = Reference(date(2025, 1, 1), "year")
+
+
+def test_day_and_month_with_only_the_month_known_is_a_day_of_that_year() -> None:
+    found = _found("La réunion du 13 septembre a été reportée.", MONTH_ONLY)
+    assert (found.value, found.precision) == ("2025-09-13", "day")
+
+
+def test_earlier_month_with_only_the_month_known_is_this_year() -> None:
+    assert _found("Il avait été reçu le 13 avril.", MONTH_ONLY).value == "2025-04-13"
+
+
+def test_later_month_with_only_the_month_known_is_last_year() -> None:
+    assert _found("Il avait été reçu le 13 décembre.", MONTH_ONLY).value == "2024-12-13"
+
+
+def test_weekday_with_only_the_month_known_is_that_month() -> None:
+    found = _found("Le ministre est arrivé mercredi à Berlin.", MONTH_ONLY)
+    assert (found.value, found.precision, found.expression) == ("2025-09", "month", "mercredi")
+
+
+def test_hier_with_only_the_month_known_is_that_month() -> None:
+    assert _found("L'accord a été annoncé hier.", MONTH_ONLY).value == "2025-09"
+
+
+def test_days_ago_with_only_the_month_known_is_that_month() -> None:
+    assert _found("Il y a trois jours, il était à Kiev.", MONTH_ONLY).value == "2025-09"
+
+
+def test_months_ago_with_only_the_month_known_is_exact() -> None:
+    assert _found("Il y a deux mois, il était à Kiev.", MONTH_ONLY).value == "2025-07"
+
+
+def test_weekday_with_only_the_year_known_is_that_year() -> None:
+    found = _found("Le ministre est arrivé mercredi à Berlin.", YEAR_ONLY)
+    assert (found.value, found.precision) == ("2025", "year")
+
+
+def test_named_month_with_only_the_year_known_is_that_month_of_the_year() -> None:
+    assert _found("Il s'est rendu à Pékin en juin.", YEAR_ONLY).value == "2025-06"
+
+
+def test_day_and_month_with_only_the_year_known_is_a_day_of_that_year() -> None:
+    assert _found("Il avait été reçu le 13 décembre.", YEAR_ONLY).value == "2025-12-13"
+
+
+def test_le_mois_dernier_with_only_the_year_known_is_that_year() -> None:
+    assert _found("Le mois dernier, les ministres se sont rencontrés.", YEAR_ONLY).value == "2025"
+
+
+def test_publication_period_is_the_month_of_a_known_day() -> None:
+    assert publication_period(date(2025, 3, 14)).value == "2025-03"
+
+
+def test_publication_period_is_no_finer_than_the_year_when_only_that_is_known() -> None:
+    period = publication_period(YEAR_ONLY)
+    assert (period.value, period.precision, period.expression) == ("2025", "year", None)
+
+
+# ---- through the pipeline ---------------------------------------------------------------------
+
+def test_event_with_an_explicit_date_in_its_sentence_gets_that_day() -> None:
+    from contracts.models import ArticleIn
+    from service.pipeline import pipeline
+
+    out = pipeline(ArticleIn(id="d1", published_at="2025-09-01",
+                             text="Xi Jinping reçoit Vladimir Poutine pour un défilé militaire qui se déroule "
+                                  "ce 3 septembre 2025 à Pékin."))
+    dates = {(e.date.value, e.date.precision, e.date.expression) for e in out.events if e.date}
+    assert dates == {("2025-09-03", "day", "3 septembre 2025")}
+
+
+def test_event_without_a_time_expression_gets_the_month_the_producer_gave() -> None:
+    from contracts.models import ArticleIn
+    from service.pipeline import pipeline
+
+    out = pipeline(ArticleIn(id="d2", published_at="2025-09",
+                             text="Le président Emmanuel Macron a rencontré mercredi le chancelier Olaf Scholz."))
+    assert out.events and all(e.date is not None and e.date.value == "2025-09" for e in out.events)
