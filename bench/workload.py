@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
+from service.french import MONTH_NAMES, WEEKDAY_NAMES
+
 __all__ = ["WorkloadSpec", "generate", "word_count"]
 
 
@@ -214,9 +216,8 @@ _THIRD = ("FR", "DE", "GB", "JP", "IN", "TR", "BR", "CA", "AU", "EU", "ES", "IT"
 # Vocabulary
 # --------------------------------------------------------------------------------------------------
 
-_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
+_WEEKDAYS = WEEKDAY_NAMES
+_MONTHS = MONTH_NAMES
 
 _TOPICS = (
     "la sécurité régionale", "le nucléaire civil", "la transition énergétique", "les échanges commerciaux",

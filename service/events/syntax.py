@@ -7,12 +7,10 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Token
 
 from service.events.context import Context
+from service.french import MONTH_NAMES, WEEKDAY_NAMES
 
-_TIME_WORDS = frozenset({"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier",
-                         "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                         "octobre", "novembre", "décembre", "mi-janvier", "mi-février", "mi-mars", "mi-avril",
-                         "mi-mai", "mi-juin", "mi-juillet", "mi-août", "mi-septembre", "mi-octobre",
-                         "mi-novembre", "mi-décembre", "matin", "soir", "début", "fin", "an", "année", "semaine",
+_TIME_WORDS = frozenset({*WEEKDAY_NAMES, *MONTH_NAMES, *(f"mi-{m}" for m in MONTH_NAMES), "hier",
+                         "matin", "soir", "début", "fin", "an", "année", "semaine",
                          "mois", "jour", "nuit", "veille", "lendemain"})
 _REFLEXIVE = frozenset({"se", "s'", "me", "m'", "te", "t'", "nous", "vous"})
 _CLITIC_DEPS = frozenset({"expl:comp", "expl:pv", "expl", "obj", "iobj", "expl:pass", "dep"})
