@@ -127,12 +127,17 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true", help="the scorer's misses for the whole corpus")
     ap.add_argument("--topic", help="only this topic area")
     ap.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    ap.add_argument("--half", choices=("dev", "check"),
+                    help="dev: even-numbered articles, for error analysis; check: odd-numbered ones, only to "
+                         "measure whether rules found on the dev half generalize")
     args = ap.parse_args()
     if not SCORER.exists():
         sys.exit(f"scorer not found: {SCORER} (the shared evaluation directory sits beside the project)")
     items = load_corpus()
     if args.topic:
         items = [i for i in items if i["topic"] == args.topic]
+    if args.half:
+        items = [i for i in items if (int(i["id"].rsplit("-", 1)[1]) % 2 == 0) == (args.half == "dev")]
     result = evaluate(items, args.show_misses)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
