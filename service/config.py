@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     output_maxlen: int = Field(default=1_000_000, ge=0, description="Approximate MAXLEN of output streams; 0 = none.")
     max_text_chars: int = Field(default=200_000, ge=1000, description="Longer texts are dead-lettered.")
+    cleaning_warn_share: float = Field(
+        default=0.2, ge=0.0, le=1.0,
+        description="Log cleaning_removed_large_share when cleaning removes more than this share of an article.",
+    )
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8000, ge=0, le=65535)
     graceful_timeout_s: float = Field(default=20.0, gt=0)

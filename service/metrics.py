@@ -76,6 +76,12 @@ BATCH_SIZE = Histogram(
     buckets=(1, 2, 4, 8, 16, 32, 64, 128),
     registry=REGISTRY,
 )
+CLEANING_REMOVED_RATIO = Histogram(
+    "depeche_cleaning_removed_ratio",
+    "Share of an article's characters that cleaning removed (boilerplate, duplicates, date headers).",
+    buckets=(0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0),
+    registry=REGISTRY,
+)
 GROUP_LAG = Gauge(
     "depeche_consumer_group_lag_entries",
     "Entries in the input stream not yet delivered to the consumer group (XINFO GROUPS lag).",

@@ -29,8 +29,9 @@ from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import make_asgi_app
 from redis.asyncio import Redis
 
-from contracts.models import ArticleIn, DeadLetter, EnrichedArticle
+from contracts.models import ArticleIn, CleaningReport, DeadLetter, EnrichedArticle
 from service import STARTED_MONOTONIC, __version__, metrics, names
+from service.cleaning_watch import observe_cleaning
 from service.clustering import cluster_spec
 from service.commit import CommitItem, Committer
 from service.config import Settings
@@ -253,6 +254,8 @@ class Worker:
             if outcome == "ok":
                 doc = json.loads(item.payload)
                 metrics.ARTICLES.labels(lang=doc["lang"], status=doc["status"]).inc()
+                observe_cleaning(doc["article_id"], CleaningReport.model_validate(doc["cleaning"]),
+                                 self.settings.cleaning_warn_share)
                 for entity in doc["entities"]:
                     metrics.ENTITIES.labels(label=entity["label"]).inc()
                 for event in doc["events"]:
