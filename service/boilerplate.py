@@ -42,6 +42,9 @@ _SENTENCE_END = re.compile(r"(?:[.!?]+|…)[\s»\"”’)\]]*(?=\s|$)")
 # Start and end of a fragment: the line's edge or a sentence boundary.
 _BOUNDARY_BEFORE = r"(?:^|(?<=[.!?…»\"”)])\s+)"
 _NOT_LETTERS = re.compile(r"[\W_]+")
+# End fragments are looked for in the last FRAGMENT_MAX_CHARS of a line only (the longest pattern, a
+# cookie banner, is shorter): a long paragraph costs no more than a short one.
+FRAGMENT_MAX_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,16 @@ def fold_name(text: str) -> str:
     return _NOT_LETTERS.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+def _more_words_than(text: str, n: int) -> bool:
+    return any(i >= n for i, _ in enumerate(_WORD.finditer(text)))
+
+
 def carries_sentences(line: str) -> bool:
-    if len(_WORD.findall(line)) > LABEL_MAX_WORDS:
+    if _more_words_than(line, LABEL_MAX_WORDS):
         return True
     start = 0
     for end in _SENTENCE_END.finditer(line):
-        if len(_WORD.findall(line[start:end.start()])) >= SENTENCE_MIN_WORDS:
+        if _more_words_than(line[start:end.start()], SENTENCE_MIN_WORDS - 1):
             return True
         start = end.end()
     return False
@@ -118,8 +125,9 @@ def cut_fragment(line: str, rules: Rules | None = None) -> Cut | None:
         if (m := rule.pattern.match(line)) and _fragment_allowed(rule, m.group()):
             rest = line[m.end():].strip()
             return Cut(rule.name, "fragment" if rest else "line", m.group().strip(), rest)
+    tail = max(0, len(line) - FRAGMENT_MAX_CHARS)
     for rule in rules.ends:
-        if (m := rule.pattern.search(line)) and _fragment_allowed(rule, m.group()):
+        if (m := rule.pattern.search(line, tail)) and _fragment_allowed(rule, m.group()):
             rest = line[:m.start()].strip()
             return Cut(rule.name, "fragment" if rest else "line", m.group().strip(), rest)
     return None

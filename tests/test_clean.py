@@ -194,3 +194,22 @@ def test_removed_share_is_removed_chars_over_received_chars() -> None:
     report = clean(raw).report
     assert report.chars_removed == len("Partager")
     assert report.removed_share == round(len("Partager") / len(raw), 4)
+
+
+def test_paywall_sentences_glued_after_a_paragraph_are_cut_off() -> None:
+    article = "Le conseil régional a voté jeudi un plan de 40 millions d'euros pour les lycées."
+    cleaned = clean(article + " Il vous reste 64% de cet article à lire. La suite est réservée aux abonnés.")
+    assert cleaned.text == article
+    assert cleaned.report.removed[0].rule == "paywall"
+
+
+def test_publication_and_reading_time_line_is_dropped() -> None:
+    cleaned = clean("Publié le 4 juin 2024 Lecture : 3 minutes.\nLa rivière a débordé dans la nuit.")
+    assert cleaned.text == "La rivière a débordé dans la nuit."
+    assert cleaned.report.removed[0].rule == "reading_time"
+
+
+def test_all_caps_photo_credit_is_dropped() -> None:
+    cleaned = clean("PHOTO MARIE DURAND, REUTERS\nLes secours ont évacué trois cents personnes.")
+    assert cleaned.text == "Les secours ont évacué trois cents personnes."
+    assert cleaned.report.removed[0].rule == "caps_photo_credit"

@@ -41,9 +41,10 @@ HEADINGS = ["Contexte", "Analyse", "Témoignages", "Chronologie", "Enjeux", "Per
 BOILERPLATE_LINES = ["Accueil › Monde › Europe", "Partager sur Facebook", "Par Jeanne Martin", "Publicité",
                      "Lire aussi : Le prix du gaz en hausse", "Suivez-nous sur Google Actualités", "Loading...",
                      "Commentaires (12)", "Recevez notre newsletter", "© Photo : AFP", "Voir plus",
-                     "Facebook Twitter LinkedIn", "Tous droits réservés"]
+                     "Facebook Twitter LinkedIn", "Tous droits réservés", "PHOTO LUC BERNARD, AFP",
+                     "Temps de lecture : 3 min", "Ouest-France"]
 FRAGMENT_SUFFIXES = [" Lire aussi : Le déficit atteint un record", " Partager sur Facebook",
-                     " Suivez-nous sur Google Actualités"]
+                     " Suivez-nous sur Google Actualités", " La suite est réservée aux abonnés."]
 FRAGMENT_PREFIXES = ["Par Paul Lefèvre | "]
 
 
