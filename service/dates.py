@@ -133,7 +133,7 @@ def _weekday(target: int, pub: date, qualifier: str | None, text: str) -> Readin
     return _day(pub - timedelta(days=back), text), _day(pub + timedelta(days=ahead), text)
 
 
-def _explicit(kind: str, g: list[str], ref: Reference, text: str) -> Reading | None:
+def _explicit(kind: str, g: list[str], ref: Reference | None, text: str) -> Reading | None:
     try:
         if kind == "dmy":
             return _day(date(int(g[2]), MONTHS[g[1]], int(g[0])), text), None
@@ -141,6 +141,8 @@ def _explicit(kind: str, g: list[str], ref: Reference, text: str) -> Reading | N
             return _day(date(int(g[3]), int(g[2]), int(g[0])), text), None
         if kind == "iso":
             return _day(date(int(g[0]), int(g[1]), int(g[2])), text), None
+        if ref is None:
+            return None
         month, day = MONTHS[g[1]], int(g[0])
         past_year, future_year = _years_of(month, day, ref, slack=0 if g[2] else 7)
         if g[2] == "dernier":  # "le 13 avril dernier": the past one, even for a planned event
@@ -201,11 +203,15 @@ def _month_reading(g: list[str], ref: Reference, text: str) -> Reading | None:
     return _month(past, month, text), _month(planned, month, text)
 
 
-def _resolve(kind: str, m: re.Match[str], ref: Reference) -> Reading | None:
+def _resolve(kind: str, m: re.Match[str], ref: Reference | None) -> Reading | None:
     text = m.group(0)
     g = [x.lower() if isinstance(x, str) else x for x in m.groups()]
     if kind in ("dmy", "numeric", "iso", "dm"):
         return _explicit(kind, g, ref, text)
+    if ref is None:  # no publication date: only what dates itself ("en mars 2024", "en 2023")
+        if kind == "month" and g[3]:
+            return _month(int(g[3]), MONTHS[g[1]], text), None
+        return (_year(int(g[0]), text), None) if kind == "year" else None
     needs = _NEEDS.get(kind)
     if needs is not None and _RANK[needs] > _RANK[ref.precision]:
         return ref.period(text), None  # "mercredi" with only the month known: that month
@@ -238,11 +244,12 @@ def _resolve(kind: str, m: re.Match[str], ref: Reference) -> Reading | None:
     return None
 
 
-def find_time_expressions(text: str, pub: date | Reference) -> list[TimeExpression]:
+def find_time_expressions(text: str, pub: date | Reference | None) -> list[TimeExpression]:
     """Every resolvable time expression in `text`, longest match first where they overlap.
 
-    `pub` is the publication date: a plain date is known to the day."""
-    ref = pub if isinstance(pub, Reference) else Reference(pub)
+    `pub` is the publication date: a plain date is known to the day. Without one, only the
+    expressions that date themselves ("le 3 septembre 2025", "en mars 2024") resolve."""
+    ref = pub if isinstance(pub, Reference) or pub is None else Reference(pub)
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

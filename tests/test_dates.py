@@ -99,7 +99,7 @@ def test_no_time_expression(text: str) -> None:
 
 # ---- explicit dates keep their precision and expression ------------------------------------------
 
-def _found(text: str, pub: date | Reference = PUB) -> EventDate:
+def _found(text: str, pub: date | Reference | None = PUB) -> EventDate:
     found = find_time_expressions(text, pub)
     assert len(found) == 1, found
     return found[0].date
@@ -232,3 +232,30 @@ def test_event_without_a_time_expression_gets_the_month_the_producer_gave() -> N
     out = pipeline(ArticleIn(id="d2", published_at="2025-09",
                              text="Le président Emmanuel Macron a rencontré mercredi le chancelier Olaf Scholz."))
     assert out.events and all(e.date is not None and e.date.value == "2025-09" for e in out.events)
+
+
+# ---- without a publication date --------------------------------------------------------------
+
+def test_full_date_resolves_without_a_publication_date() -> None:
+    assert _found("Le traité a été signé le 3 septembre 2025 à Genève.", None).value == "2025-09-03"
+
+
+def test_month_and_year_resolve_without_a_publication_date() -> None:
+    assert _found("Il s'est rendu à Pékin en mars 2024.", None).value == "2024-03"
+
+
+@pytest.mark.parametrize("text", ["Le ministre est arrivé mardi à Berlin.", "Il a parlé hier.",
+                                  "La réunion du 13 septembre a été reportée.", "Il y est allé en juin dernier."])
+def test_expressions_needing_the_publication_date_do_not_resolve_without_it(text: str) -> None:
+    assert find_time_expressions(text, None) == []
+
+
+def test_event_of_an_article_with_an_unreadable_date_keeps_its_explicit_date() -> None:
+    from contracts.models import ArticleIn
+    from service.pipeline import pipeline
+
+    out = pipeline(ArticleIn(id="d3", published_at="pas une date",
+                             text="Xi Jinping reçoit Vladimir Poutine pour un défilé militaire qui se déroule "
+                                  "ce 3 septembre 2025 à Pékin."))
+    assert out.published_at_ignored is not None
+    assert {e.date.value for e in out.events if e.date} == {"2025-09-03"}

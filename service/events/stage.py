@@ -94,7 +94,7 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
             expressions = [
                 TimeExpression(t.start + sent.start_char, t.end + sent.start_char, t.date, t.planned)
                 for t in find_time_expressions(ctx.text[sent.start_char:sent.end_char], ctx.published)
-            ] if ctx.published else []
+            ]
         if attribution_verbs is None:
             attribution_verbs = {t.i for t in sent
                                  if t.pos_ == "VERB" and t.lemma_.lower() in ctx.cues.attribution_verbs}
