@@ -40,6 +40,8 @@ class Rules:
     unilateral: frozenset[str] = frozenset()
     abstract_nouns: frozenset[str] = frozenset()
     praise_of_visit: frozenset[str] = frozenset()
+    actorless: frozenset[str] = frozenset()
+    topic_verbs: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -126,6 +128,8 @@ def _rules(raw: dict[str, Any]) -> Rules:
         unilateral=frozenset(str(t) for t in raw.get("unilateral") or ()),
         abstract_nouns=_words(raw, "abstract_nouns"),
         praise_of_visit=frozenset(str(t) for t in raw.get("praise_of_visit") or ()),
+        actorless=frozenset(str(t) for t in raw.get("actorless") or ()),
+        topic_verbs=_words(raw, "topic_verbs"),
     )
 
 

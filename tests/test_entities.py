@@ -64,3 +64,25 @@ def test_lowercase_description_is_not_a_named_entity() -> None:
 def test_headline_glued_to_the_next_line_is_not_a_name() -> None:
     entities = _entities("Relations tendues\nLe Japon a protesté auprès de la Chine.")
     assert not [e for e in entities if "\n" in e.name or any("\n" in m.text for m in e.mentions)]
+
+
+def test_title_glued_in_front_of_a_name_is_not_part_of_it() -> None:
+    entities = _entities("Le Premier ministre Jean Castex a parlé. Le Premier ministre a ensuite quitté Matignon.")
+    assert _named(entities, "Jean Castex") and not [e for e in entities if "ministre" in fold(e.name)]
+
+
+def test_title_without_a_name_is_not_an_entity() -> None:
+    entities = _entities("Le Président de la République a reçu le Premier ministre.")
+    assert not [e for e in entities if "president" in fold(e.name) or "republique" in fold(e.name)]
+
+
+def test_title_the_article_gave_a_person_refers_to_that_person() -> None:
+    entities = _entities("Le Premier ministre Jean Castex a reçu les syndicats. Le Premier ministre a ensuite quitté Lyon.")
+    castex = _named(entities, "Jean Castex")
+    assert len(castex) == 1 and sum(m.text == "Premier ministre" for m in castex[0].mentions) == 1
+
+
+def test_surname_alone_joins_a_person_absent_from_the_gazetteer() -> None:
+    entities = _entities("Jeanne Morvan, élue de Brest, a été entendue. Morvan a ensuite quitté le tribunal.")
+    people = [e for e in entities if e.label == "PER"]
+    assert len(people) == 1 and {m.text for m in people[0].mentions} >= {"Jeanne Morvan", "Morvan"}

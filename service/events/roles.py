@@ -346,9 +346,17 @@ def _roles(ctx: Context, tok: Token, found: _Found, sent: Span) -> _Roles:
 def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
     rules = ctx.lexicon.rules
     if roles.source is not None and roles.target is not None:
-        return roles.source.id != roles.target.id
+        return roles.source.id != roles.target.id and not _own_country(roles.source, roles.target)
+    if sense.type in rules.actorless:
+        return True
     if sense.type in rules.source_only:
         return roles.source is not None
     if sense.type in rules.target_only:
         return roles.target is not None
     return False
+
+
+def _own_country(source: _Party, target: _Party) -> bool:
+    """A leader or body acting on its own state ("Kim a salué les progrès de la Corée du Nord"): no second party."""
+    return (target.kind == "GOV" and source.kind in ("PER", "ORG") and source.country is not None
+            and source.country == target.country)

@@ -12,12 +12,13 @@ from service.dates import TimeExpression, find_time_expressions
 from service.events.attribution import _attribution
 from service.events.context import Context, _Party, _Roles
 from service.events.dates import _date_for
+from service.events.families import alone_ok, civil, in_name, merge_unnamed, patient_roles
 from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
 from service.events.parties import _as_target
 from service.events.roles import _complete, _place_ok, _roles
 from service.events.syntax import _is_verbal
-from service.events.triggers import _anaphoric, _sense, _switch_mode
+from service.events.triggers import _anaphoric, _sense, _switch_mode, _topic
 
 _TRIGGER_POS = frozenset({"VERB", "NOUN", "ADJ"})
 _ENDS = frozenset({".", "!", "?", "…", "»", '"'})
@@ -76,15 +77,19 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
         if tok.pos_ not in _TRIGGER_POS:
             continue
         found = _sense(ctx, tok)
-        if found is None:
+        if found is None or (tok.pos_ == "NOUN" and _topic(ctx, tok)):
             continue
+        if in_name(ctx, tok):
+            continue
+        found = civil(ctx, found, sent)
         roles = _roles(ctx, tok, found, sent)
+        patient_roles(ctx, tok, found, roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
             roles.source, roles.target = previous.source, previous.target
             found = replace(found, carried=previous.event)
         if roles.target is not None and roles.target.kind == "LOC":
             roles.target = _as_target(ctx, roles.target) if _place_ok(ctx, found.sense) else None
-        if not _complete(ctx, found.sense, roles) or _background(ctx, tok):
+        if not (_complete(ctx, found.sense, roles) or alone_ok(found.sense, roles)) or _background(ctx, tok):
             continue
         sense = _switch_mode(ctx, found.sense, sent)
         if attribution is False:
@@ -133,4 +138,4 @@ def extract_events(ctx: Context) -> list[Event]:
         events.extend(e for e, _ in found)
         meetings = [r for e, r in found if e.type == "CONSULT" and r is not None]
         previous = meetings[-1] if meetings else previous
-    return merge_same_events(events)
+    return merge_unnamed(merge_same_events(events))

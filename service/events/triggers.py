@@ -103,3 +103,18 @@ def _anaphoric(ctx: Context, tok: Token, found: _Found) -> bool:
     """'les négociations', 'la signature': a definite meeting or agreement noun with no party of its own."""
     return (tok.pos_ == "NOUN" and found.sense.type in ("CONSULT", "AGREE")
             and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in _children(ctx, tok)))
+
+
+def _topic(ctx: Context, tok: Token) -> bool:
+    """'les discussions ont porté sur la coopération': an event noun that is only what talks are about."""
+    current = tok
+    for _ in range(3):
+        head = current.head
+        if head.i == current.i or current.dep_ not in ("obl", "obl:arg", "obl:mod", "obj", "nmod"):
+            return False
+        case = _case_of(current)
+        if _is_verbal(head) or head.pos_ == "VERB":
+            return head.lemma_.lower() in ctx.lexicon.rules.topic_verbs and (
+                current.dep_ == "obj" or case in ("sur", "de", "du", "des", "d'"))
+        current = head
+    return False
