@@ -89,7 +89,7 @@ def articles(draw: st.DrawFn) -> tuple[str, list[str], list[str]]:
     return "\n".join(lines), [s for p in paragraphs for s in p], headings
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(articles())
 def test_no_sentence_of_the_article_is_ever_removed(article: tuple[str, list[str], list[str]]) -> None:
     raw, article_sentences, _ = article
@@ -98,7 +98,7 @@ def test_no_sentence_of_the_article_is_ever_removed(article: tuple[str, list[str
     assert not missing, (missing, clean(raw).report.removed)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(articles())
 def test_one_word_headings_inside_an_article_are_kept(article: tuple[str, list[str], list[str]]) -> None:
     raw, _, headings = article
@@ -106,7 +106,7 @@ def test_one_word_headings_inside_an_article_are_kept(article: tuple[str, list[s
     assert all(h in lines for h in headings)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(articles())
 def test_boilerplate_lines_between_paragraphs_are_removed(article: tuple[str, list[str], list[str]]) -> None:
     raw, _, _ = article
