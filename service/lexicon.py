@@ -42,6 +42,7 @@ class Rules:
     praise_of_visit: frozenset[str] = frozenset()
     actorless: frozenset[str] = frozenset()
     topic_verbs: frozenset[str] = frozenset()
+    embedded_target: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -130,6 +131,7 @@ def _rules(raw: dict[str, Any]) -> Rules:
         praise_of_visit=frozenset(str(t) for t in raw.get("praise_of_visit") or ()),
         actorless=frozenset(str(t) for t in raw.get("actorless") or ()),
         topic_verbs=_words(raw, "topic_verbs"),
+        embedded_target=frozenset(str(t) for t in raw.get("embedded_target") or ()),
     )
 
 

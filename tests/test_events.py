@@ -8,7 +8,7 @@ the precision the sentence supports, its modality and, when given, who reports i
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +118,21 @@ def test_sentence_yields_expected_event(case: dict[str, Any]) -> None:
         assert narrowed, (f"no {expect['type']} event with the expected {what}; expected {expect}\n"
                           f"got:\n{_describe(out.events)}")
         candidates = narrowed
+
+
+# Sentences that must NOT yield an event of this type with this actor (None: any actor).
+NOT_EVENTS: list[tuple[str, str, str | None]] = [
+    ("Le Japon et l'Inde ont tenu des discussions à Tokyo. Les discussions ont porté sur la coopération "
+     "militaire entre les deux pays.", "COOPERATE", None),
+    ("Kim Jong-un a salué les progrès de la Corée du Nord.", "SUPPORT", "Corée du Nord"),
+    ("Le soutien européen à l'Ukraine a été salué par Kiev.", "SUPPORT", "Union européenne"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type", "actor"), NOT_EVENTS, ids=["topic-of-talks", "own-state",
+                                                                           "adjective-is-not-the-union"])
+def test_sentence_yields_no_such_event(text: str, event_type: str, actor: str | None) -> None:
+    out = pipeline(ArticleIn(id="spec", text=text, published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
+    wrong = [e for e in out.events if e.type == event_type and (
+        actor is None or any(a is not None and _same_party(actor, a) for a in (e.source, e.target)))]
+    assert not wrong, _describe(wrong)

@@ -90,6 +90,8 @@ def _demonym_party(ctx: Context, tok: Token) -> _Party | None:
     if tok.dep_ == "amod" and tok.head.lemma_.lower() in ctx.lexicon.rules.abstract_nouns:
         return None  # "l'impérialisme américain" is an idea, not the United States
     entry = ctx.gaz.entries[country_id]
+    if entry.label != "LOC" and not any(e.id == entry.id for e in ctx.table.entities):
+        return None  # "le soutien européen" is Europe at large unless the article names the Union itself
     return _Party(Actor(id=entry.id, name=entry.name), entry.name, "GOV", tok.i, entry.country)
 
 

@@ -230,9 +230,22 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
         roles.source, roles.target = roles.target, roles.source
     if (roles.source is None or roles.target is None) and agent is None:
         _borrow(ctx, verb, roles)
+    if roles.target is None and sense.type in rules.embedded_target:
+        roles.target = _embedded_target(ctx, verb, sense, roles, exclude)
     if roles.target is None and sense.type not in rules.source_only:
         roles.target = _linear_target(ctx, sent, verb, roles.source)
     return roles
+
+
+def _embedded_target(ctx: Context, verb: Token, sense: TriggerSense, roles: _Roles,
+                     exclude: set[str]) -> _Party | None:
+    """'a menacé de riposter contre X', 'menace de quitter X': the threatened act's target is the threat's."""
+    for child in _children(ctx, verb):
+        if child.dep_ == "xcomp" and child.pos_ == "VERB":
+            obj = _object(ctx, child)
+            target = resolve(ctx, obj, 2, frozenset(exclude)) if obj is not None else None
+            return target or _obliques(ctx, child, sense, roles, exclude)
+    return None
 
 
 def _borrow(ctx: Context, verb: Token, roles: _Roles) -> None:
