@@ -72,7 +72,6 @@ class Cues:
     alleged_verbs: frozenset[str]
     alleged_markers: frozenset[str]
     planned_verbs: frozenset[str]
-    planned_markers: frozenset[str]
     speculative_verbs: frozenset[str]
     speculative_markers: frozenset[str]
     hypothetical_markers: frozenset[str]
@@ -173,7 +172,6 @@ def load_cues() -> Cues:
         alleged_verbs=_words(modality.get("alleged"), "verbs", "nouns"),
         alleged_markers=_words(modality.get("alleged"), "markers"),
         planned_verbs=_words(modality.get("planned"), "verbs", "nouns"),
-        planned_markers=_words(modality.get("planned"), "markers"),
         speculative_verbs=_words(modality.get("speculative"), "verbs", "nouns"),
         speculative_markers=_words(modality.get("speculative"), "markers"),
         hypothetical_markers=_words(modality.get("hypothetical"), "markers"),
