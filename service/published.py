@@ -40,6 +40,9 @@ EARLIEST_UNIX = datetime(1990, 1, 1, tzinfo=UTC)
 MAX_ECHO = 200
 
 _NUMERIC = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# What pages print before the date ("Publié le", "Mis à jour le") and "10 h 05": dateparser reads neither.
+_LEAD = re.compile(r"^(?:publié|mis à jour|modifié|actualisé)(?:\s+le)?\s+", re.IGNORECASE)
+_SPACED_CLOCK = re.compile(r"\b(\d{1,2})\s+h\s*(\d{2})\b")
 _PERIOD: dict[str, PublishedPrecision] = {"year": "year", "month": "month", "week": "day", "day": "day"}
 
 
@@ -152,7 +155,7 @@ def _french_parser() -> Any:
     from dateparser.date import DateDataParser
 
     return DateDataParser(
-        languages=["fr"],
+        languages=["fr", "en"],  # French sites' feeds are sometimes formatted in English ("October 19, 2023")
         settings={
             "DATE_ORDER": "DMY",
             "PARSERS": ["absolute-time"],  # "hier", "il y a 3 jours": relative to what? Refused.
@@ -163,6 +166,7 @@ def _french_parser() -> Any:
 
 
 def _french(text: str) -> tuple[datetime, PublishedPrecision, bool] | None:
+    text = _SPACED_CLOCK.sub(r"\1h\2", _LEAD.sub("", text))
     try:
         data = _french_parser().get_date_data(text)
     except (ValueError, OverflowError, TypeError):

@@ -43,11 +43,18 @@ READABLE: list[tuple[Any, datetime, str, bool]] = [
     ("19 oct. 2023", datetime(2023, 10, 19, tzinfo=UTC), "day", False),
     ("1er octobre 2023", datetime(2023, 10, 1, tzinfo=UTC), "day", False),
     ("octobre 2023", datetime(2023, 10, 1, tzinfo=UTC), "month", False),
+    ("03/04/2023", datetime(2023, 4, 3, tzinfo=UTC), "day", False),  # day first, as in French
+    ("Publié le 19/10/2023 à 10h05", datetime(2023, 10, 19, 10, 5, tzinfo=UTC), "minute", False),
+    ("Mis à jour le 19 octobre 2023 à 10 h 05", datetime(2023, 10, 19, 10, 5, tzinfo=UTC), "minute", False),
+    ("19 octobre 2023 à 10h00 (UTC+02:00)", datetime(2023, 10, 19, 10, tzinfo=PARIS_SUMMER), "minute", True),
+    ("October 19, 2023", datetime(2023, 10, 19, tzinfo=UTC), "day", False),
 ]
 
 UNREADABLE: list[tuple[Any, str]] = [
     ("not a date", "unparseable"),
     ("hier", "unparseable"),  # relative to what?
+    ("il y a 3 jours", "unparseable"),
+    ("10:00", "unparseable"),
     ("19 octobre", "unparseable"),  # no year: it would silently take this one
     ("2023-13-45", "unparseable"),
     (True, "wrong_type"),
