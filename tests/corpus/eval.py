@@ -41,19 +41,12 @@ def cached_text(item: dict[str, Any], corpus: Path = HERE) -> str | None:
     return path.read_text(encoding="utf-8") if path.exists() else None
 
 
-def producer_date(published: str | None) -> str | None:
-    """The page's date as a full ISO date: a page dated to the month or year only ("2024-07") is sent as the
-    first day of it, which a scraper would have to do as well; events the gold dates at that precision
-    still agree."""
-    if not published:
-        return None
-    return published + "-01" * max(0, 2 - published[:10].count("-"))
-
-
 def article_in(item: dict[str, Any], text: str) -> dict[str, Any]:
-    """The article as a scraper would push it: the page's date, its address and outlet, the plain text."""
+    """The article as a scraper would push it: the page's date at the precision the page gives ("2022-12" for a
+    page dated to the month: the service resolves relative dates at that precision), its address and outlet,
+    the plain text."""
     return {"id": item["id"], "url": item["url"], "source": item["source"], "text": text,
-            "published_at": producer_date(item["published_at"]), "lang": "fr"}
+            "published_at": item["published_at"], "lang": "fr"}
 
 
 def run_pipeline(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
