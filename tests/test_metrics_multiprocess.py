@@ -6,6 +6,7 @@ did part of the work that one scrape reports.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
@@ -13,7 +14,15 @@ import httpx
 import redis
 
 from service import names
-from tests.conftest import WorkerFactory, article, read_stream, settled, wait_ready_http, wait_until, xadd_article
+from tests.conftest import (
+    WorkerFactory,
+    article,
+    read_stream,
+    settled,
+    wait_ready_http,
+    wait_until,
+    xadd_article,
+)
 
 _SAMPLE = re.compile(r"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>[^}]*)\})? (?P<value>\S+)$")
 
@@ -40,9 +49,7 @@ def _dead_letter_consumers(client: redis.Redis) -> set[str]:
 def test_one_metrics_port_sums_counters_over_worker_processes(start_worker: WorkerFactory, r: redis.Redis) -> None:
     parent = start_worker("mp", wait_ready=False, DEPECHE_PROCESSES="2")
     wait_ready_http(parent)
-    parent.port += 1
-    wait_ready_http(parent)  # the second child, on base port + 1
-    parent.port -= 1
+    wait_ready_http(dataclasses.replace(parent, port=parent.port + 1))  # the second child
 
     # One bad entry at a time: both consumers wait in XREADGROUP, Redis hands each entry to the one that
     # has waited longest, so the processes take turns. Bounded: stop once both have written a dead letter.
