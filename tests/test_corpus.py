@@ -58,7 +58,7 @@ def test_every_article_has_metadata_and_gold() -> None:
 
 def test_metadata_has_the_required_fields_with_a_valid_topic_and_outlet_kind() -> None:
     for aid, meta in articles().items():
-        assert META_KEYS <= set(meta), (aid, META_KEYS - set(meta))
+        assert set(meta) >= META_KEYS, (aid, META_KEYS - set(meta))
         assert meta["id"] == aid
         assert meta["topic"] in TOPICS, aid
         assert meta["outlet_kind"] in OUTLET_KINDS, aid
