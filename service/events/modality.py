@@ -75,7 +75,8 @@ def _modality(ctx: Context, tok: Token, sent: Span, sense: TriggerSense | None =
                                              for m in t.morph.get("Tense", [])}
     if "Cnd" in moods and any(g.lemma_.lower() == "pouvoir" for g in governors):
         return "speculative"
-    if any(g.lemma_.lower() in cues.planned_verbs for g in governors) or "Fut" in tenses:
+    if (any(g.lemma_.lower() in cues.planned_verbs for g in governors) and not _perfect_infinitive(verb)) \
+            or "Fut" in tenses:
         return "planned"
     if any(g.lemma_.lower() in cues.speculative_verbs for g in governors) or any(
         t.lower_ in cues.speculative_markers for t in (tok, *_children(ctx, tok), *_children(ctx, verb))
@@ -99,3 +100,8 @@ def _background(ctx: Context, tok: Token) -> bool:
             return False
         clause = _clause_head(clause.head)
     return False
+
+
+def _perfect_infinitive(verb: Token) -> bool:
+    """'a annoncé avoir mené une frappe': an infinitive with its auxiliary reports a done act, not a plan."""
+    return any(c.dep_ in ("aux", "aux:tense") and "Inf" in c.morph.get("VerbForm", []) for c in verb.children)

@@ -218,8 +218,11 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     oblique = _obliques(ctx, verb, sense, roles, exclude)
     if roles.target is None or (roles.source is not None and roles.target.id == roles.source.id):
         roles.target = oblique
-    if roles.target is None and found.noun is not None:
-        roles.target = _noun_complement(ctx, found.noun, sense, roles, exclude)
+    if found.noun is not None and (roles.target is None or roles.target.place is not None):
+        # "a mené une frappe contre X dans le sud de Y": the noun's own party beats the verb's place
+        inner = _noun_complement(ctx, found.noun, sense, roles, exclude)
+        if inner is not None and (roles.target is None or inner.place is None):
+            roles.target = inner
     if roles.target is None and obj is not None and (
             verb.lemma_.lower() not in rules.recipient_subject or obj.lemma_.lower() in rules.visitor_nouns):
         roles.target = _obliques(ctx, obj, sense, roles, exclude)  # "a reçu une délégation de X"
@@ -360,7 +363,7 @@ def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
     rules = ctx.lexicon.rules
     if roles.source is not None and roles.target is not None:
         return roles.source.id != roles.target.id and not _own_country(roles.source, roles.target)
-    if sense.type in rules.actorless:
+    if sense.type in rules.actorless or f"{sense.type}.{sense.mode}" in rules.actorless:
         return True
     if sense.type in rules.source_only:
         return roles.source is not None
