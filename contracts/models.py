@@ -26,6 +26,12 @@ PublishedPrecision = Literal["year", "month", "day", "hour", "minute", "second"]
 # Why a producer's published_at was not used (the article is processed without it).
 DateIgnoredReason = Literal["unparseable", "out_of_range", "wrong_type"]
 ArticleStatus = Literal["ok", "unsupported_language", "empty"]
+# Every reason a dead letter can carry; README "Dead letters" says what each means.
+DeadLetterReason = Literal[
+    "missing_data_field", "payload_too_large", "invalid_utf8", "invalid_json", "invalid_article", "missing_text",
+    "text_too_long", "empty_text", "invalid_text", "validator_error", "processing_error",
+    "max_deliveries_exceeded", "trimmed_before_processing",
+]
 
 # Generous but finite: a real article is < 200 kB; anything above is hostile or a scraping bug.
 MAX_TEXT_CHARS = 1_000_000
@@ -107,6 +113,10 @@ class PipelineInfo(BaseModel):
     service_version: str
     model: str
     model_version: str
+    version: str = Field(
+        description="What produced this output: service version, model and version, and a digest of the data "
+                    "files (lexicon, gazetteer, cues). Equal versions mean the same pipeline."
+    )
     processing_seconds: float = Field(ge=0.0)
 
 
@@ -144,6 +154,13 @@ class IgnoredDate(BaseModel):
     detail: str = Field(description="Human-readable detail.")
 
 
+class ReprocessedFrom(BaseModel):
+    """The earlier output a reprocessing replaces (ids are null when Redis no longer remembers it)."""
+
+    output_entry_id: str | None = Field(description="Entry id of the earlier output on articles.enriched.")
+    input_entry_id: str | None = Field(description="Entry id on articles.raw the earlier output came from.")
+
+
 class EnrichedArticle(BaseModel):
     """One message per input article on `articles.enriched`."""
 
@@ -175,6 +192,9 @@ class EnrichedArticle(BaseModel):
     entities: list[Entity]
     events: list[Event]
     near_duplicate_of: NearDuplicate | None = None
+    reprocessed_from: ReprocessedFrom | None = Field(
+        default=None, description="Set when this output re-enriches an article published before (a backfill)."
+    )
     pipeline: PipelineInfo
 
 
@@ -183,7 +203,7 @@ class DeadLetter(BaseModel):
 
     contract_version: str = CONTRACT_VERSION
     input_entry_id: str
-    reason: str = Field(description="Machine-readable reason: invalid_json, invalid_article, ...")
+    reason: DeadLetterReason = Field(description="Machine-readable reason (README: Dead letters).")
     error: str = Field(description="Human-readable detail.")
     deliveries: int = Field(ge=0)
     consumer: str

@@ -20,8 +20,7 @@ from typing import Any
 from contracts.models import Actor, Event
 from service import names
 from service.gazetteer import load_gazetteer
-
-SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+from service.plover import SYMMETRIC
 
 
 def _digest(*parts: str) -> str:
@@ -42,7 +41,7 @@ def actors_of(event: Event) -> tuple[str, str]:
     return ids
 
 
-def cluster_spec(event: Event, placeholder: str) -> dict[str, Any]:
+def cluster_spec(event: Event) -> dict[str, Any]:
     """What the commit script needs to place this event in a cluster."""
     date = event.date.value if event.date else ""
     period = date[:7] if len(date) >= 7 else date  # the month, or the year when that is all we know
@@ -63,6 +62,5 @@ def cluster_spec(event: Event, placeholder: str) -> dict[str, Any]:
         "exact": _digest(event.type, actors, date) if date != period else base,
         "date": date,
         "place": event.location.id if event.location else "",
-        "placeholder": placeholder,
         "record": record,
     }

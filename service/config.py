@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
-from functools import lru_cache
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.crc import key_slot
 
 from service import names
 from service.regex_cache import default_cache_dir
@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("REDIS_URL", "DEPECHE_REDIS_URL"),
         description="redis://[user:password@]host:port/db or rediss://...; unset = embedded Redis.",
     )
+    redis_cluster: bool = Field(
+        default=False,
+        description="REDIS_URL names one node of a Redis Cluster; streams default to their `{depeche}:` names.",
+    )
     redis_ca_file: str | None = Field(default=None, description="CA bundle for rediss:// (server verification).")
     redis_cert_file: str | None = Field(default=None, description="Client certificate for mutual TLS.")
     redis_key_file: str | None = Field(default=None, description="Client key for mutual TLS.")
@@ -42,8 +46,11 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=16, ge=1, le=1024, description="XREADGROUP COUNT: articles read and enriched together.")
     block_ms: int = Field(default=100, ge=1, description="XREADGROUP BLOCK.")
     max_deliveries: int = Field(default=3, ge=1, description="Deliveries before an entry is dead-lettered.")
-    reclaim_idle_ms: int = Field(default=60_000, ge=100, description="Idle time before another replica reclaims.")
-    reclaim_interval_s: float = Field(default=5.0, gt=0)
+    reclaim_idle_ms: int = Field(
+        default=10_000, ge=100,
+        description="Idle time before another replica reclaims; live workers renew their entries every third of it.",
+    )
+    reclaim_interval_s: float = Field(default=2.0, gt=0)
     dedup_ttl_seconds: int = Field(default=7 * 24 * 3600, ge=1)
     near_duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     output_maxlen: int = Field(default=1_000_000, ge=0, description="Approximate MAXLEN of output streams; 0 = none.")
@@ -69,7 +76,17 @@ class Settings(BaseSettings):
             raise ValueError("REDIS_URL must start with redis://, rediss:// or unix://")
         return value
 
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+    @model_validator(mode="after")
+    def _one_slot_on_cluster(self) -> Self:
+        """On a cluster the commit script's keys must share one slot: default streams move under the hash
+        tag, and streams named by hand must carry it."""
+        if not self.redis_cluster:
+            return self
+        for attr in ("input_stream", "output_stream", "events_stream", "dlq_stream"):
+            name = getattr(self, attr)
+            name = names.CLUSTER_STREAMS.get(name, name)
+            if key_slot(name.encode()) != key_slot(names.KEY_PREFIX.encode()):
+                raise ValueError(f"DEPECHE_{attr.upper()}={name!r} must carry the hash tag {names.HASH_TAG} "
+                                 "on Redis Cluster (the commit script touches every stream at once)")
+            setattr(self, attr, name)
+        return self

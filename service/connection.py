@@ -1,13 +1,16 @@
-"""Redis connections built from settings: URL, ACL credentials and TLS in one place."""
+"""Redis connections built from settings: URL, ACL credentials, TLS and cluster mode in one place."""
 
 from __future__ import annotations
 
 import ssl
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import Redis, RedisCluster
 
 from service.config import Settings
+
+# Both clients speak the commands the worker uses; RedisCluster routes each to the node owning its slot.
+Client = Redis | RedisCluster
 
 
 def redis_kwargs(settings: Settings) -> dict[str, Any]:
@@ -29,7 +32,11 @@ def redis_url(settings: Settings) -> str:
     return settings.redis_url.get_secret_value()
 
 
-def make_client(settings: Settings) -> Redis:
+def make_client(settings: Settings) -> Any:
+    """A client for REDIS_URL; with DEPECHE_REDIS_CLUSTER the URL names any node and the rest are discovered."""
+    if settings.redis_cluster:
+        return RedisCluster.from_url(redis_url(settings), socket_connect_timeout=5, socket_keepalive=True,
+                                     **redis_kwargs(settings))
     return Redis.from_url(
         redis_url(settings),
         socket_connect_timeout=5,

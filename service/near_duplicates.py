@@ -20,9 +20,13 @@ from redis.asyncio import Redis
 
 from contracts.models import NearDuplicate
 from service import names
+from service.stream_ids import entry_order
 
 NUM_PERM = 64
 SHINGLE = 5
+# Texts with fewer shingles (under 14 words) are neither indexed nor compared: an empty text has one
+# empty shingle, so every empty or near-empty article would share one signature and one set of buckets.
+MIN_SHINGLES = 10
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Universal hashing h(x) = (a*x + b) mod p with p prime > 2^32: a*x + b stays below 2^64 in uint64.
 _PRIME = np.uint64(4_294_967_311)
@@ -32,10 +36,21 @@ _B = _RNG.integers(0, 2**32 - 1, size=NUM_PERM, dtype=np.uint64)
 # datasketch implements the same scheme, but importing it pulls in scipy: +4 s start-up and memory per worker.
 
 
+def _shingles(text: str) -> set[str]:
+    words = _WORD.findall(text.lower())
+    return {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+
+
+def comparable_signature(text: str) -> np.ndarray | None:
+    """The text's signature, or None when it is too short to be compared (MIN_SHINGLES)."""
+    if len(_shingles(text)) < MIN_SHINGLES:
+        return None
+    return signature(text)
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash of the text's word 5-shingles (lower-cased: case and punctuation do not make news new)."""
-    words = _WORD.findall(text.lower())
-    shingles = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    shingles = _shingles(text)
     hashed = np.fromiter(
         (zlib.crc32(s.encode()) for s in shingles),
         dtype=np.uint64, count=len(shingles),
@@ -73,19 +88,18 @@ def band_keys(sig: np.ndarray, threshold: float) -> list[str]:
     ]
 
 
-def _entry_order(entry_id: str) -> tuple[int, int]:
-    ms, _, seq = entry_id.partition("-")
-    return int(ms), int(seq or 0)
-
-
 @dataclass
 class NearDuplicateIndex:
     redis: Redis
     threshold: float
     ttl_seconds: int
 
-    async def check_and_add(self, entry_id: str, article_id: str, sig: np.ndarray) -> NearDuplicate | None:
-        """Index this article and return the most similar earlier one above the threshold, if any."""
+    async def check_and_add(self, entry_id: str, article_id: str, sig: np.ndarray | None) -> NearDuplicate | None:
+        """Index this article and return the most similar earlier one above the threshold, if any.
+
+        No signature (a text too short to compare) means nothing to index and no near duplicate."""
+        if sig is None:
+            return None
         keys = band_keys(sig, self.threshold)
         sig_key = f"{names.NEAR_PREFIX}sig:{entry_id}"
         pipe = self.redis.pipeline(transaction=False)
@@ -97,9 +111,9 @@ class NearDuplicateIndex:
             pipe.sadd(key, entry_id)
             pipe.expire(key, self.ttl_seconds)
         replies = await pipe.execute()
-        mine = _entry_order(entry_id)
+        mine = entry_order(entry_id)
         candidates = sorted({m.decode() for members in replies[:len(keys)] for m in members} - {entry_id})
-        candidates = [c for c in candidates if _entry_order(c) < mine]
+        candidates = [c for c in candidates if entry_order(c) < mine]
         if not candidates:
             return None
         pipe = self.redis.pipeline(transaction=False)

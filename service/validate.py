@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from contracts.models import ArticleIn
+from contracts.models import ArticleIn, DeadLetterReason
 from service import names
 
 # JSON nesting deeper than this is not an article; refusing early bounds parser work.
@@ -20,7 +20,7 @@ MAX_DEPTH = 20
 
 @dataclass(frozen=True)
 class Rejected:
-    reason: str
+    reason: DeadLetterReason
     error: str
     payload: str
     article_id: str | None = None

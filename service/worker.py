@@ -1,21 +1,24 @@
 """The worker: consumer group on `articles.raw` -> pipeline -> atomic commit.
 
-I/O lives here. FastStream's RedisBroker reads batches (XREADGROUP with COUNT);
-our own reclaimer takes over entries a dead replica left pending and dead-letters
-those delivered too often; every outcome is committed by one Lua script
-(service.commit). HTTP (/metrics, /healthz, /readyz) is served on one port.
+The batch path lives here: validate, drop exact duplicates, enrich, flag near
+duplicates, commit (service.commit). FastStream's RedisBroker reads batches
+(XREADGROUP with COUNT); service.reclaimer takes back entries a dead replica (or
+this consumer name before a restart) left pending; service.monitor keeps the
+gauges. `Worker.burst` runs the same code without the broker: it processes what
+the stream holds and returns, for tests and one-off runs. HTTP (/metrics,
+/healthz, /readyz) is served on one port.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import json
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -25,46 +28,54 @@ from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisBatchStreamMessage
+from faststream.redis.broker.cluster_broker import RedisClusterBroker
 from faststream.redis.prometheus import RedisPrometheusMiddleware
 from prometheus_client import make_asgi_app
-from redis.asyncio import Redis
 
-from contracts.models import ArticleIn, CleaningReport, DeadLetter, EnrichedArticle
+from contracts.models import ArticleIn, DeadLetter, EnrichedArticle
 from service import STARTED_MONOTONIC, __version__, metrics, names
 from service.cleaning_watch import observe_cleaning
 from service.clustering import cluster_spec
-from service.commit import CommitItem, Committer
+from service.commit import CommitItem, Committer, slotted
 from service.config import Settings
 from service.connection import make_client, redis_kwargs, redis_url
 from service.logs import get_logger
-from service.near_duplicates import NearDuplicateIndex, signature
+from service.monitor import GroupMonitor
+from service.near_duplicates import NearDuplicateIndex, comparable_signature
 from service.nlp import MODEL_NAME, load_nlp, model_version
-from service.pipeline import content_hash, pipeline_batch
+from service.pipeline import PipelineFn, content_hash, pipeline_batch
+from service.reclaimer import Reclaimer
+from service.stream_ids import entry_seconds
 from service.validate import Rejected, parse_entry
 
 log = get_logger("depeche.worker")
 Entry = tuple[str, dict[bytes, bytes]]
 _T = TypeVar("_T")
-# When Redis cannot report lag, it is counted by scanning, up to this many entries.
-_LAG_SCAN_LIMIT = 10_000
-# A consumer silent this long with nothing pending is a replica that is gone.
-_DEPARTED_AFTER_MS = 3_600_000
-
-
-def _entry_time(entry_id: str) -> float:
-    return int(entry_id.split("-", 1)[0]) / 1000.0
+_REPROCESS = names.REPROCESS_FIELD.encode()
 
 
 def _observe(stage: str, seconds: float) -> None:
     metrics.STAGE_SECONDS.labels(stage=stage).observe(seconds)
 
 
-class Worker:
-    """One replica: everything it needs to read, process and commit."""
+@dataclass(frozen=True)
+class _Valid:
+    entry_id: str
+    article: ArticleIn
+    digest: str
+    reprocess: bool  # the entry asks for re-enrichment even if its content was seen
 
-    def __init__(self, settings: Settings) -> None:
+
+class Worker:
+    """One replica: everything it needs to read, process and commit.
+
+    `pipeline` is what enriches a batch (the real one by default); tests inject one that raises or
+    stalls, and get the real reading, retrying, dead-lettering and committing around it."""
+
+    def __init__(self, settings: Settings, pipeline: PipelineFn = pipeline_batch, redis: Any = None) -> None:
         self.settings = settings
-        self.redis: Redis = make_client(settings)
+        self.pipeline = pipeline
+        self.redis: Any = redis if redis is not None else make_client(settings)
         self.committer = Committer(
             self.redis,
             input_stream=settings.input_stream,
@@ -76,12 +87,13 @@ class Worker:
             maxlen=settings.output_maxlen,
         )
         self.near = NearDuplicateIndex(self.redis, settings.near_duplicate_threshold, settings.dedup_ttl_seconds)
+        self.reclaimer = Reclaimer(self)
+        self.monitor = GroupMonitor(self.redis, settings)
         self.model_loaded = False
         self.subscriber_running = False
         self.redis_ok = False
         self.stopping = asyncio.Event()
         self.exit_code = 0
-        self._unread_trimmed = 0
         self._tasks: list[asyncio.Task[None]] = []
         # One thread for spaCy: the subscriber and the reclaimer can each hold a batch, and a Language
         # object is not built for concurrent calls. Fixed thread also means one malloc arena for NLP.
@@ -114,9 +126,39 @@ class Worker:
             if "BUSYGROUP" not in str(exc):
                 raise
 
+    # ---- reading without the broker ---------------------------------------------------------
+
+    async def read_once(self, block_ms: int | None = None) -> int:
+        """One XREADGROUP of new entries, processed and committed; returns how many were read."""
+        s = self.settings
+        reply: Any = await self.redis.xreadgroup(s.group, s.consumer, {s.input_stream: ">"}, count=s.batch_size,
+                                                 block=block_ms)
+        rows = reply[0][1] if reply else []
+        await self.process([(i.decode(), f) for i, f in rows])
+        return len(rows)
+
+    async def burst(self, timeout_s: float = 120.0) -> None:
+        """Process what the input stream holds, retries and dead letters included, then return.
+
+        In the spirit of arq's `burst=True`: the real read, retry, dead-letter and commit code, with no
+        broker, no HTTP and no process of its own. Returns once nothing is left to read and nothing is
+        pending in the group; retries wait reclaim_idle_ms, as in production."""
+        s = self.settings
+        deadline = time.monotonic() + timeout_s
+        await self.ensure_group()
+        await self.reclaimer.take_back_own_pending()
+        while True:
+            if await self.read_once() or await self.reclaimer.reclaim_once():
+                continue
+            if not (await self.redis.xpending(s.input_stream, s.group))["pending"]:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"entries still pending after {timeout_s} s")
+            await asyncio.sleep(s.reclaim_idle_ms / 2000)
+
     # ---- processing -----------------------------------------------------------------------
 
-    def _dead_letter(self, entry_id: str, rejected: Rejected, deliveries: int) -> CommitItem:
+    def dead_letter(self, entry_id: str, rejected: Rejected, deliveries: int) -> CommitItem:
         letter = DeadLetter(
             input_entry_id=entry_id,
             reason=rejected.reason,
@@ -137,7 +179,7 @@ class Worker:
             return []
         lease = asyncio.create_task(self._hold([e for e, _ in entries]))  # noqa: RUF006 - cancelled below
         try:
-            return await self._process(entries, deliveries)
+            return await self._process(entries, deliveries or {})
         finally:
             lease.cancel()
 
@@ -151,119 +193,133 @@ class Worker:
             with contextlib.suppress(redis.exceptions.RedisError):
                 await self.redis.xclaim(s.input_stream, s.group, s.consumer, 0, entry_ids, justid=True)
 
-    async def _process(self, entries: Sequence[Entry], deliveries: dict[str, int] | None) -> list[str]:
+    async def _process(self, entries: Sequence[Entry], deliveries: dict[str, int]) -> list[str]:
         started = time.perf_counter()
         metrics.BATCH_SIZE.observe(len(entries))
         items: dict[str, CommitItem] = {}
-        valid: list[tuple[str, ArticleIn, str]] = []
+        valid: list[_Valid] = []
         for entry_id, fields in entries:
             try:
                 parsed = parse_entry(fields, self.settings.max_text_chars)
             except Exception as exc:  # a validator bug must cost one entry, not the batch
-                parsed = Rejected("invalid_entry", f"{type(exc).__name__}: {exc}"[:500],
+                parsed = Rejected("validator_error", f"{type(exc).__name__}: {exc}"[:500],
                                   (fields.get(names.DATA_FIELD.encode()) or b"")[:10_000].decode("utf-8", "replace"))
             if isinstance(parsed, Rejected):
-                items[entry_id] = self._dead_letter(entry_id, parsed, (deliveries or {}).get(entry_id, 1))
+                items[entry_id] = self.dead_letter(entry_id, parsed, deliveries.get(entry_id, 1))
             else:
-                valid.append((entry_id, parsed, content_hash(parsed)))
+                valid.append(_Valid(entry_id, parsed, content_hash(parsed), fields.get(_REPROCESS) == b"1"))
         _observe("validate", time.perf_counter() - started)
 
         fresh = await self._drop_duplicates(valid, items)
+        results: dict[str, EnrichedArticle] = {}
         if fresh:
-            enriched = await self._enrich(fresh, items, deliveries or {})
+            enriched = await self._enrich(fresh, items, deliveries)
             t = time.perf_counter()
-            done = [(f, e) for f, e in zip(fresh, enriched, strict=True) if e is not None]
-            near = await asyncio.gather(*(self.near.check_and_add(entry_id, article.id, signature(result.text))
-                                          for (entry_id, article, _), result in done))
+            done = [(v, e) for v, e in zip(fresh, enriched, strict=True) if e is not None]
+            near = await asyncio.gather(*(self._near_duplicate(v, result) for v, result in done))
             _observe("near_duplicates", time.perf_counter() - t)
             now = datetime.now(UTC).isoformat()
-            for ((entry_id, article, digest), result), similar in zip(done, near, strict=True):
-                result.input_entry_id = entry_id
+            for (v, result), similar in zip(done, near, strict=True):
+                result.input_entry_id = v.entry_id
                 result.near_duplicate_of = similar
-                items[entry_id] = self._output_item(entry_id, article, digest, result, now)
+                items[v.entry_id] = self._output_item(v, result, now)
+                results[v.entry_id] = result
         ordered = [items[e] for e, _ in entries if e in items]
-        t = time.perf_counter()
-        outcomes = await self.committer.commit(ordered)
-        _observe("commit", time.perf_counter() - t)
-        self._record(ordered, outcomes, fresh_results={})
-        return outcomes
+        return await self.commit(ordered, results)
+
+    async def _near_duplicate(self, v: _Valid, result: EnrichedArticle) -> Any:
+        if v.reprocess:  # the article is already indexed, under the entry that first carried it
+            return None
+        return await self.near.check_and_add(v.entry_id, v.article.id, comparable_signature(result.text))
 
     @staticmethod
-    def _output_item(entry_id: str, article: ArticleIn, digest: str, result: EnrichedArticle,
-                     now: str) -> CommitItem:
-        """The output, with placeholders the commit script replaces by the events' cluster keys."""
-        specs = []
-        for i, event in enumerate(result.events):
-            event.event_key = f"@@EK{i}@@"
-            specs.append(cluster_spec(event, event.event_key))
+    def _output_item(v: _Valid, result: EnrichedArticle, now: str) -> CommitItem:
+        """The output cut at the values only the commit script knows: event keys, the output it replaces."""
+        slots: dict[tuple[str, ...], str] = {("events", str(i), "event_key"): f"e{i + 1}"
+                                             for i in range(len(result.events))}
+        if v.reprocess:
+            slots[("reprocessed_from",)] = "rf"
+        article = v.article
         source = article.source or (urlsplit(article.url).hostname if article.url else None) or "unknown"
         return CommitItem(
-            "out", entry_id, payload=result.model_dump_json(), dedup_key=names.dedup_key(digest),
-            article_id=article.id, spec={"url": article.url, "source": source, "now": now, "events": specs},
+            "re" if v.reprocess else "out", v.entry_id, document=slotted(result.model_dump(mode="json"), slots),
+            dedup_key=names.dedup_key(v.digest), article_id=article.id,
+            spec={"url": article.url, "source": source, "now": now,
+                  "events": [cluster_spec(event) for event in result.events]},
         )
 
-    async def _drop_duplicates(self, valid: list[tuple[str, ArticleIn, str]],
-                               items: dict[str, CommitItem]) -> list[tuple[str, ArticleIn, str]]:
-        """Exact duplicates skip NLP: one MGET for the batch, plus duplicates inside the batch."""
+    async def _drop_duplicates(self, valid: list[_Valid], items: dict[str, CommitItem]) -> list[_Valid]:
+        """Exact duplicates skip NLP: one MGET for the batch, plus duplicates inside the batch.
+        A reprocessing request is never a duplicate: that is its point."""
         if not valid:
             return []
         t = time.perf_counter()
-        known: list[Any] = list(await self.redis.mget([names.dedup_key(d) for _, _, d in valid]))
-        fresh: list[tuple[str, ArticleIn, str]] = []
+        known: list[Any] = list(await self.redis.mget([names.dedup_key(v.digest) for v in valid]))
+        fresh: list[_Valid] = []
         seen: dict[str, str] = {}
-        for (entry_id, article, digest), first in zip(valid, known, strict=True):
-            original = first.decode() if first else seen.get(digest)
-            if original:
-                log.info("duplicate", entry_id=entry_id, article_id=article.id, duplicate_of=original.split(" ")[0])
-                items[entry_id] = CommitItem("dup", entry_id)
+        for v, first in zip(valid, known, strict=True):
+            original = first.decode() if first else seen.get(v.digest)
+            if original and not v.reprocess:
+                log.info("duplicate", entry_id=v.entry_id, article_id=v.article.id,
+                         duplicate_of=original.split(" ")[0])
+                items[v.entry_id] = CommitItem("dup", v.entry_id)
             else:
-                seen[digest] = f"{article.id} {entry_id}"
-                fresh.append((entry_id, article, digest))
+                seen.setdefault(v.digest, f"{v.article.id} {v.entry_id}")
+                fresh.append(v)
         _observe("dedup", time.perf_counter() - t)
         return fresh
 
-    async def _enrich(self, fresh: list[tuple[str, ArticleIn, str]], items: dict[str, CommitItem],
+    async def _enrich(self, fresh: list[_Valid], items: dict[str, CommitItem],
                       deliveries: dict[str, int]) -> list[EnrichedArticle | None]:
         """Run the pipeline off the event loop; isolate a failing article by retrying one by one."""
-        articles = [a for _, a, _ in fresh]
+        articles = [v.article for v in fresh]
         try:
-            return list(await self.in_nlp_thread(pipeline_batch, articles, _observe))
+            return list(await self.in_nlp_thread(self.pipeline, articles, _observe))
         except Exception:
             log.exception("batch_failed_retrying_singly", size=len(articles))
         results: list[EnrichedArticle | None] = []
-        for entry_id, article, _ in fresh:
+        for v in fresh:
             try:
-                results.extend(await self.in_nlp_thread(pipeline_batch, [article], _observe))
+                results.extend(await self.in_nlp_thread(self.pipeline, [v.article], _observe))
             except Exception as exc:
                 metrics.ERRORS.labels(where="pipeline").inc()
-                count = deliveries.get(entry_id, 1)
+                count = deliveries.get(v.entry_id, 1)
                 if count >= self.settings.max_deliveries:
-                    items[entry_id] = self._dead_letter(
-                        entry_id, Rejected("processing_error", f"{type(exc).__name__}: {exc}",
-                                           article.model_dump_json(), article.id), count)
+                    items[v.entry_id] = self.dead_letter(
+                        v.entry_id, Rejected("processing_error", f"{type(exc).__name__}: {exc}",
+                                             v.article.model_dump_json(), v.article.id), count)
                 else:
                     # Left pending: the reclaimer retries it after reclaim_idle_ms.
-                    log.warning("article_failed_will_retry", entry_id=entry_id, article_id=article.id,
+                    log.warning("article_failed_will_retry", entry_id=v.entry_id, article_id=v.article.id,
                                 deliveries=count, error=str(exc)[:300])
                 results.append(None)
         return results
 
-    def _record(self, items: list[CommitItem], outcomes: list[str], fresh_results: dict[str, Any]) -> None:
+    async def commit(self, items: list[CommitItem], results: dict[str, EnrichedArticle] | None = None) -> list[str]:
+        """Commit items (one script call) and count what happened; `results` are the outputs by entry id."""
+        t = time.perf_counter()
+        outcomes = await self.committer.commit(items)
+        _observe("commit", time.perf_counter() - t)
+        self._record(items, outcomes, results or {})
+        for doc in (results or {}).values():
+            observe_cleaning(doc.article_id, doc.cleaning, self.settings.cleaning_warn_share)
+        return outcomes
+
+    @staticmethod
+    def _record(items: list[CommitItem], outcomes: list[str], results: dict[str, EnrichedArticle]) -> None:
         now = time.time()
         for item, outcome in zip(items, outcomes, strict=True):
-            if outcome == "ok":
-                doc = json.loads(item.payload)
-                metrics.ARTICLES.labels(lang=doc["lang"], status=doc["status"]).inc()
-                observe_cleaning(doc["article_id"], CleaningReport.model_validate(doc["cleaning"]),
-                                 self.settings.cleaning_warn_share)
-                for entity in doc["entities"]:
-                    metrics.ENTITIES.labels(label=entity["label"]).inc()
-                for event in doc["events"]:
-                    metrics.EVENTS.labels(type=event["type"]).inc()
-                if doc.get("near_duplicate_of"):
+            if outcome in ("ok", "re"):
+                doc = results[item.entry_id]
+                metrics.ARTICLES.labels(lang=doc.lang, status=doc.status).inc()
+                for entity in doc.entities:
+                    metrics.ENTITIES.labels(label=entity.label).inc()
+                for event in doc.events:
+                    metrics.EVENTS.labels(type=event.type).inc()
+                if doc.near_duplicate_of:
                     metrics.DUPLICATES.labels(kind="near").inc()
-                if doc.get("published_at_ignored"):
-                    metrics.PUBLISHED_AT_IGNORED.labels(reason=doc["published_at_ignored"]["reason"]).inc()
+                if doc.published_at_ignored:
+                    metrics.PUBLISHED_AT_IGNORED.labels(reason=doc.published_at_ignored.reason).inc()
             elif outcome.startswith("dup"):
                 metrics.DUPLICATES.labels(kind="exact").inc()
             elif outcome in ("dlq", "lost"):
@@ -271,83 +327,11 @@ class Worker:
             elif outcome == "stale":
                 log.info("already_committed_elsewhere", entry_id=item.entry_id)
             if outcome != "stale":
-                metrics.END_TO_END_SECONDS.observe(max(0.0, now - _entry_time(item.entry_id)))
+                metrics.END_TO_END_SECONDS.observe(max(0.0, now - entry_seconds(item.entry_id)))
 
     # ---- background loops -----------------------------------------------------------------
 
-    async def reclaim_once(self) -> int:
-        """Take over entries idle longer than reclaim_idle_ms; dead-letter the ones retried too often."""
-        s = self.settings
-        reply = await self.redis.xautoclaim(s.input_stream, s.group, s.consumer, s.reclaim_idle_ms,
-                                            start_id="0-0", count=s.batch_size)
-        claimed = reply[1]
-        deleted = reply[2] if len(reply) > 2 else []
-        entries: list[Entry] = []
-        trimmed: list[str] = [d.decode() for d in deleted]
-        for entry_id_raw, fields in claimed:
-            entry_id = entry_id_raw.decode()
-            if fields is None:  # Redis 6.2 returns trimmed entries with no fields
-                trimmed.append(entry_id)
-            else:
-                entries.append((entry_id, fields))
-        if trimmed:
-            await self._trimmed(trimmed)
-        if not entries:
-            return len(trimmed)
-        metrics.RECLAIMED.inc(len(entries))
-        deliveries = await self._delivery_counts([e for e, _ in entries])
-        over = [(e, f) for e, f in entries if deliveries.get(e, 1) > s.max_deliveries]
-        retry = [(e, f) for e, f in entries if deliveries.get(e, 1) <= s.max_deliveries]
-        if over:
-            items = [self._dead_letter(e, Rejected("max_deliveries_exceeded",
-                                                   f"delivered {deliveries[e]} times without a commit",
-                                                   (f.get(names.DATA_FIELD.encode()) or b"").decode("utf-8", "replace"),
-                                                   ), deliveries[e]) for e, f in over]
-            self._record(items, await self.committer.commit(items), {})
-        log.info("reclaimed", count=len(entries), dead_lettered=len(over))
-        await self.process(retry, deliveries)
-        return len(entries)
-
-    async def finish_own_pending(self) -> int:
-        """Process the entries Redis delivered to us that no handler ran, then return how many.
-
-        Stopping cancels a read in flight: Redis has already put its entries in our pending list, and
-        without this they would wait reclaim_idle_ms for another replica. Reading our own history
-        (id 0, then after the last id seen) ends even when an entry fails and stays pending. Entries
-        trimmed away are left to XAUTOCLAIM, the one path that dead-letters them, so none is reported twice."""
-        s = self.settings
-        after, finished = "0", 0
-        while True:
-            reply: Any = await self.redis.xreadgroup(s.group, s.consumer, {s.input_stream: after}, count=s.batch_size)
-            rows = reply[0][1] if reply else []
-            if not rows:
-                return finished
-            after = rows[-1][0].decode()
-            entries = [(i.decode(), f) for i, f in rows if f]
-            if entries:
-                await self.process(entries, await self._delivery_counts([e for e, _ in entries]))
-            finished += len(rows)
-
-    async def _delivery_counts(self, entry_ids: list[str]) -> dict[str, int]:
-        pipe = self.redis.pipeline(transaction=False)
-        for entry_id in entry_ids:
-            pipe.xpending_range(self.settings.input_stream, self.settings.group, min=entry_id, max=entry_id,
-                                count=1)
-        counts: dict[str, int] = {}
-        for entry_id, rows in zip(entry_ids, await pipe.execute(), strict=True):
-            counts[entry_id] = int(rows[0]["times_delivered"]) if rows else 1
-        return counts
-
-    async def _trimmed(self, entry_ids: list[str]) -> None:
-        """Pending entries whose data was trimmed away: lost before processing. Say so, loudly."""
-        metrics.TRIMMED.inc(len(entry_ids))
-        log.error("input_trimmed_before_processing", count=len(entry_ids), entry_ids=entry_ids[:20])
-        items = [dataclasses.replace(self._dead_letter(e, Rejected(
-            "trimmed_before_processing", "entry deleted from the input stream (MAXLEN/XTRIM) while pending", ""),
-            0), kind="lost") for e in entry_ids]
-        self._record(items, await self.committer.commit(items), {})
-
-    async def _loop(self, name: str, interval: float, step: Any) -> None:
+    async def _loop(self, name: str, interval: float, step: Callable[[], Awaitable[None]]) -> None:
         while not self.stopping.is_set():
             try:
                 await step()
@@ -358,58 +342,10 @@ class Worker:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stopping.wait(), timeout=interval)
 
-    async def reclaim_until_idle(self) -> None:
-        while await self.reclaim_once() >= self.settings.batch_size and not self.stopping.is_set():
-            pass
-
     async def monitor_once(self) -> None:
-        s = self.settings
-        await self.redis.ping()
+        await self.monitor.observe()
         self.redis_ok = True
-        for group in await self.redis.xinfo_groups(s.input_stream):
-            if group["name"].decode() == s.group:
-                await self._observe_group(group)
-        await self._forget_departed_consumers()
-        pipe = self.redis.pipeline(transaction=False)
-        streams = (s.input_stream, s.output_stream, s.events_stream, s.dlq_stream)
-        for stream in streams:
-            pipe.xlen(stream)
-        for stream, length in zip(streams, await pipe.execute(), strict=True):
-            metrics.STREAM_LENGTH.labels(stream=stream).set(length)
         metrics.READY.set(1 if self.ready else 0)
-
-    async def _observe_group(self, group: dict[str, Any]) -> None:
-        """Lag and pending gauges, and the count of entries trimmed before anyone read them.
-
-        Redis < 7 has no lag, and Redis 7.0-7.2 keeps reporting trimmed entries as lag
-        (redis#13957): count what is really left to read and trust the smaller number."""
-        s = self.settings
-        reported = group.get("lag")
-        lag = 0
-        if reported is None or reported > 0:
-            after = "(" + group["last-delivered-id"].decode()
-            left = len(await self.redis.xrange(s.input_stream, min=after, count=_LAG_SCAN_LIMIT) or [])
-            lag = left if reported is None or (left < _LAG_SCAN_LIMIT and left < reported) else reported
-            entries_read = group.get("entries-read")
-            if entries_read is not None and left < _LAG_SCAN_LIMIT:
-                added = (await self.redis.xinfo_stream(s.input_stream)).get("entries-added")
-                if added is not None:
-                    unread_trimmed = max(0, int(added) - int(entries_read) - left)
-                    if unread_trimmed > self._unread_trimmed:
-                        metrics.TRIMMED.inc(unread_trimmed - self._unread_trimmed)
-                        log.error("input_trimmed_before_read", entries=unread_trimmed - self._unread_trimmed)
-                    self._unread_trimmed = max(self._unread_trimmed, unread_trimmed)
-        metrics.GROUP_LAG.labels(stream=s.input_stream, group=s.group).set(lag)
-        metrics.GROUP_PENDING.labels(stream=s.input_stream, group=s.group).set(group["pending"])
-
-    async def _forget_departed_consumers(self) -> None:
-        """Consumer names include the pid, so restarts leave names behind; drop them once they own nothing."""
-        s = self.settings
-        for consumer in await self.redis.xinfo_consumers(s.input_stream, s.group):
-            name = consumer["name"].decode()
-            if name != s.consumer and consumer["pending"] == 0 and consumer["idle"] > _DEPARTED_AFTER_MS:
-                await self.redis.xgroup_delconsumer(s.input_stream, s.group, name)
-                log.info("consumer_forgotten", consumer=name)
 
     @property
     def ready(self) -> bool:
@@ -417,7 +353,8 @@ class Worker:
 
     def start_background(self) -> None:
         self._tasks = [
-            asyncio.create_task(self._loop("reclaim", self.settings.reclaim_interval_s, self.reclaim_until_idle)),
+            asyncio.create_task(self._loop("reclaim", self.settings.reclaim_interval_s,
+                                           self.reclaimer.reclaim_until_idle)),
             asyncio.create_task(self._loop("monitor", 5.0, self.monitor_once)),
         ]
 
@@ -430,7 +367,9 @@ class Worker:
 
 
 def build_broker(settings: Settings, worker: Worker) -> RedisBroker:
-    broker = RedisBroker(
+    # FastStream 0.7.8 ships RedisClusterBroker (ag2ai/faststream#2854): same subscriber API, RedisCluster client.
+    broker_class = RedisClusterBroker if settings.redis_cluster else RedisBroker
+    broker = broker_class(
         redis_url(settings),
         graceful_timeout=settings.graceful_timeout_s,
         middlewares=[RedisPrometheusMiddleware(registry=metrics.REGISTRY, app_name="depeche")],
@@ -491,7 +430,7 @@ async def _finish_own_pending(worker: Worker, budget_s: float) -> None:
     """What is left of the graceful timeout goes to entries read but never handled; past it, or with
     Redis gone, they stay pending for another replica's reclaimer: delayed, never lost."""
     try:
-        finished = await asyncio.wait_for(worker.finish_own_pending(), timeout=max(budget_s, 0.1))
+        finished = await asyncio.wait_for(worker.reclaimer.take_back_own_pending(), timeout=max(budget_s, 0.1))
     except (TimeoutError, redis.exceptions.RedisError) as exc:
         log.warning("pending_left_for_reclaim", error=f"{type(exc).__name__}: {exc}"[:300])
         return
@@ -531,6 +470,11 @@ async def run_worker(settings: Settings, *, ready_event: asyncio.Event | None = 
         if worker.stopping.is_set():
             return
         await worker.ensure_group()
+        # A restart under the same consumer name (a pod, a supervisor) finds what it held at once.
+        taken = await worker.reclaimer.take_back_own_pending()
+        if taken:
+            metrics.RECLAIMED.inc(taken)
+            log.info("took_back_own_pending", count=taken)
         await broker.start()
         reading = True
         worker.subscriber_running = True

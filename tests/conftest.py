@@ -26,6 +26,7 @@ import redis
 
 from service import names, regex_cache
 from service.redis_server import RedisServer, find_redis_server, free_port
+from service.stream_ids import entry_order
 
 # As the CLI does: in-process tests load spaCy too, and the cache saves them its 2.4 s regex compile.
 regex_cache.install(regex_cache.default_cache_dir())
@@ -308,4 +309,86 @@ def committed(client: redis.Redis, entry_id: str) -> bool:
     pending = client.xpending_range(names.INPUT_STREAM, names.GROUP, min=entry_id, max=entry_id, count=1)
     last = next(g["last-delivered-id"] for g in client.xinfo_groups(names.INPUT_STREAM)
                 if g["name"].decode() == names.GROUP)
-    return not pending and tuple(map(int, last.decode().split("-"))) >= tuple(map(int, entry_id.split("-")))
+    return not pending and entry_order(last) >= entry_order(entry_id)
+
+
+# ---- in-process worker ---------------------------------------------------------------------------
+
+def run_burst(redis_url: str, pipeline: Any = None, consumer: str = "burst", timeout_s: float = 120.0,
+              **settings: Any) -> None:
+    """Run the real worker code in this process until the stream is drained (retries and dead letters
+    included), with an injectable pipeline: no subprocess, no broker, real Redis and commit script.
+    Retries wait DEPECHE_RECLAIM_IDLE_MS, here 100 ms unless given."""
+    import asyncio
+
+    from pydantic import SecretStr
+
+    from service.config import Settings
+    from service.pipeline import pipeline_batch
+    from service.worker import Worker
+
+    async def burst() -> None:
+        config = Settings(redis_url=SecretStr(redis_url), consumer=consumer,
+                          **({"reclaim_idle_ms": 100} | settings))
+        worker = Worker(config, pipeline or pipeline_batch)
+        try:
+            await worker.burst(timeout_s)
+        finally:
+            worker.close()
+            await worker.redis.aclose()
+
+    asyncio.run(burst())
+
+
+# ---- Redis Cluster -------------------------------------------------------------------------------
+
+@dataclass
+class ClusterHandle:
+    nodes: list[RedisServer]
+
+    @property
+    def url(self) -> str:
+        """Any node will do: the cluster client discovers the others. The first node, whatever it owns."""
+        return self.nodes[0].url
+
+    def client(self) -> redis.RedisCluster:
+        return redis.RedisCluster(host="127.0.0.1", port=self.nodes[0].port)
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_handle() -> Iterator[ClusterHandle]:
+    """Three masters on loopback ports, slots spread by `redis-cli --cluster create`, no replicas."""
+    import shutil
+
+    cli = shutil.which("redis-cli")
+    binary = shutil.which("redis-server")
+    if cli is None or binary is None:
+        pytest.skip("redis-server and redis-cli are needed on PATH to build a local Redis Cluster")
+    # The bus port is given: by default it is port + 10000, which a free port high enough cannot have.
+    nodes = [RedisServer(binary=binary, extra_args=("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                                                    "--cluster-node-timeout", "5000",
+                                                    "--cluster-port", str(free_port()))).start()
+             for _ in range(3)]
+    try:
+        created = subprocess.run([cli, "--cluster", "create", *[f"127.0.0.1:{n.port}" for n in nodes],
+                                  "--cluster-replicas", "0", "--cluster-yes"],
+                                 capture_output=True, text=True, timeout=60)
+        if created.returncode != 0:
+            pytest.skip(f"redis-cli --cluster create failed: {created.stderr[-300:] or created.stdout[-300:]}")
+        handle = ClusterHandle(nodes)
+        client = handle.client()
+        wait_until(lambda: client.cluster_info()["cluster_state"] == "ok", timeout=30, interval=0.2)
+        client.close()
+        yield handle
+    finally:
+        for n in nodes:
+            n.stop()
+
+
+@pytest.fixture
+def cluster(redis_cluster_handle: ClusterHandle) -> Iterator[redis.RedisCluster]:
+    """A client to the session's cluster, every node flushed."""
+    client = redis_cluster_handle.client()
+    client.flushall(target_nodes=redis.RedisCluster.ALL_NODES)
+    yield client
+    client.close()

@@ -23,12 +23,14 @@ import pytest
 import redis
 
 from service import names
+from service.config import Settings
 from service.redis_server import RedisServer, free_port
 from tests.conftest import WorkerFactory, group_state, wait_ready_http, wait_until
 from tests.helpers_faults import (
     assert_exactly_once,
     fast_article,
     http_get,
+    kill_tree,
     lag_of,
     log_events,
     outcomes,
@@ -122,6 +124,74 @@ def test_sigkill_mid_batch_with_1000_articles_then_restart_is_exactly_once(
             restart_ready_s=round(ready_s, 1), restart_to_all_done_s=round(total_s, 1), reclaimed=reclaimed)
 
 
+# ---- 1b. Recovery in seconds after every worker was SIGKILLed -------------------------------------------
+# The default DEPECHE_RECLAIM_IDLE_MS, not the 2 s the worker factory sets for speed.
+DEFAULT_IDLE_MS = str(Settings.model_fields["reclaim_idle_ms"].default)
+# Well under the old 60 s idle time: proves nobody waited for it (a behaviour check, not a benchmark).
+RECOVERY_BOUND_S = 30.0
+
+
+def _kill_while_holding(r: redis.Redis, workers: list[Any], outputs: int) -> int:
+    wait_until(lambda: r.xlen(OUT) >= outputs and group_state(r)["pending"] > 0, timeout=180, interval=0.01)
+    for w in workers:
+        kill_tree(w)
+    return int(group_state(r)["pending"])
+
+
+def test_entries_of_killed_workers_are_taken_over_by_new_replicas_within_seconds(
+    r: redis.Redis, start_worker: WorkerFactory
+) -> None:
+    env = {"DEPECHE_BATCH_SIZE": "16", "DEPECHE_RECLAIM_IDLE_MS": DEFAULT_IDLE_MS,
+           "DEPECHE_RECLAIM_INTERVAL_S": str(Settings.model_fields["reclaim_interval_s"].default)}
+    first = [start_worker(f"old-{n}", wait_ready=False, **env) for n in range(2)]
+    for w in first:
+        wait_ready_http(w)
+    ids = push(r, (fast_article(i, "rs") for i in range(150)))
+    _kill_while_holding(r, first, 30)
+    held = {e["message_id"].decode() for e in r.xpending_range(RAW, names.GROUP, "-", "+", 1000)}
+    # New consumer names (new pods): nobody can take back its own entries, only the reclaimer helps.
+    fresh = [start_worker(f"new-{n}", wait_ready=False, **env) for n in range(2)]
+    for w in fresh:
+        wait_ready_http(w)
+    ready = time.monotonic()
+    before = r.xlen(OUT)
+    wait_until(lambda: r.xlen(OUT) > before, timeout=60, interval=0.05)
+    first_output_s = time.monotonic() - ready
+
+    def held_done() -> bool:
+        return not {e["message_id"].decode() for e in r.xpending_range(RAW, names.GROUP, "-", "+", 1000)} & held
+
+    wait_until(held_done, timeout=120, interval=0.05)
+    held_done_s = time.monotonic() - ready
+    wait_covered(r, ids, timeout=180)
+    o = assert_exactly_once(r, ids)
+    assert not o.letters
+    assert held_done_s < RECOVERY_BOUND_S, f"the dead workers' entries waited {held_done_s:.1f}s after ready"
+    _report("recovery_new_names", held_at_kill=len(held), first_output_after_ready_s=round(first_output_s, 2),
+            held_entries_done_after_ready_s=round(held_done_s, 2))
+
+
+def test_worker_restarted_under_its_name_takes_back_its_entries_as_it_starts(
+    r: redis.Redis, start_worker: WorkerFactory
+) -> None:
+    env = {"DEPECHE_BATCH_SIZE": "16", "DEPECHE_RECLAIM_IDLE_MS": DEFAULT_IDLE_MS}
+    worker = start_worker("pod-0", **env)
+    ids = push(r, (fast_article(i, "own") for i in range(60)))
+    held = _kill_while_holding(r, [worker], 10)
+    t0 = time.monotonic()
+    restarted = start_worker("pod-0", **env)
+    ready_s = time.monotonic() - t0
+    wait_covered(r, ids, timeout=120)
+    done_s = time.monotonic() - t0
+    o = assert_exactly_once(r, ids)
+    assert not o.letters
+    took = [e for e in log_events(restarted) if e.get("event") == "took_back_own_pending"]
+    assert took and took[0]["count"] == held
+    assert done_s - ready_s < RECOVERY_BOUND_S
+    _report("recovery_same_name", held_at_kill=held, restart_ready_s=round(ready_s, 1),
+            all_done_after_ready_s=round(done_s - ready_s, 2))
+
+
 # ---- 2. SIGTERM drains ----------------------------------------------------------------------------------
 
 GRACEFUL_S = 5.0
@@ -161,10 +231,14 @@ def test_entries_read_but_never_handled_are_finished_by_the_worker_as_it_stops(
 ) -> None:
     # The state a stop leaves when it cancels a read in flight: Redis has put entries in the consumer's
     # pending list and no handler has them. Made here by reading as that consumer before it starts.
+    # Made here by reading as another consumer, then moving the entries to the running worker's pending
+    # list (XCLAIM JUSTID counts no delivery): a worker takes back its own pending entries only as it
+    # starts and as it stops.
     r.xgroup_create(RAW, names.GROUP, id="0", mkstream=True)
     ids = push(r, (fast_article(i, "h") for i in range(20)))
-    r.xreadgroup(names.GROUP, "stopper", {RAW: ">"}, count=20)
+    r.xreadgroup(names.GROUP, "reader", {RAW: ">"}, count=20)
     worker = start_worker("stopper", DEPECHE_RECLAIM_IDLE_MS="600000", DEPECHE_GRACEFUL_TIMEOUT_S=str(GRACEFUL_S))
+    r.xclaim(RAW, names.GROUP, "stopper", 0, ids, justid=True)
     assert _consumer_pending(r, "stopper") == 20 and r.xlen(OUT) == 0, "a running worker leaves them alone"
 
     worker.process.send_signal(signal.SIGTERM)
@@ -350,52 +424,6 @@ def _dlq_docs(client: redis.Redis) -> list[dict[str, Any]]:
     import json
 
     return [json.loads(f[b"data"]) for _, f in client.xrange(DLQ)]
-
-
-# Lines that look like a date header but are not a real date: found by fuzzing service.clean (ValueError
-# "day is out of range for month" from _date_from_line). Checked in-process first, so the test notices
-# when the service stops crashing on them.
-NATURAL_POISON_TEXTS = (
-    "31 février 2025\nLe ministre a annoncé mardi à Lyon un plan pour les ponts du Rhône.",
-    "30/02/2024 à 10h00\nLe ministre a annoncé mardi à Lyon un plan pour les ponts du Rhône.",
-    "12 octobre 2023 18:03 (UTC+99:00)\nLe ministre a annoncé mardi à Lyon un plan pour les ponts du Rhône.",
-    "14 mars 2025 25:61\nLe ministre a annoncé mardi à Lyon un plan pour les ponts du Rhône.",
-)
-
-
-def _natural_poison() -> tuple[dict[str, Any], str] | None:
-    from service.clean import clean
-
-    for n, text in enumerate(NATURAL_POISON_TEXTS):
-        try:
-            clean(text, None)
-        except Exception as exc:
-            return fast_article(n, "natural-poison") | {"text": text}, f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def test_article_that_crashes_the_pipeline_is_retried_then_dead_lettered_and_the_rest_flows(
-    r: redis.Redis, start_worker: WorkerFactory
-) -> None:
-    found = _natural_poison()
-    if found is None:
-        pytest.skip("no known input makes the pipeline raise any more; the ghost-consumer test covers the "
-                    "max-deliveries path")
-    doc, error = found
-    worker = start_worker("retrying", DEPECHE_BATCH_SIZE="16", DEPECHE_MAX_DELIVERIES="2",
-                          DEPECHE_RECLAIM_IDLE_MS="1000")
-    before = push(r, (fast_article(i, "pre") for i in range(100)))
-    poison = push(r, [doc])[0]
-    after = push(r, (fast_article(i, "post") for i in range(100)))
-    ids = [*before, poison, *after]
-    wait_covered(r, ids, timeout=120)
-    o = assert_exactly_once(r, ids)
-    assert o.reasons == {poison: "processing_error"}, o.reasons
-    letter = next(d for d in _dlq_docs(r) if d["input_entry_id"] == poison)
-    assert letter["deliveries"] == 2
-    assert error.split(":")[0] in letter["error"]
-    assert worker.process.poll() is None
-    _report("natural_poison", error=error, dead_letter_error=letter["error"][:120])
 
 
 FRENCH_SENTENCE = ("Le ministre des Affaires étrangères a rencontré mardi à Paris son homologue allemand pour "

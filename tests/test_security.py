@@ -55,10 +55,10 @@ pytestmark = pytest.mark.slow
 #               XGROUP DELCONSUMER (idle consumers with nothing pending)
 #   connection: HELLO/AUTH are always allowed; redis-py's CLIENT SETINFO (Redis >= 7.2) may be refused: it
 #               ignores the refusal (add +client|setinfo on 7.2+ to keep ACL LOG quiet)
-# Keys: the four streams and everything under depeche:. No pub/sub channels.
+# Keys: the four streams and everything under {depeche}: (the hash tag, service/names.py). No pub/sub channels.
 ACL_USER = "depeche"
 ACL_RULES = (
-    "on resetkeys ~articles.raw ~articles.enriched ~articles.dlq ~events ~depeche:* resetchannels -@all +ping "
+    "on resetkeys ~articles.raw ~articles.enriched ~articles.dlq ~events ~{depeche}:* resetchannels -@all +ping "
     "+xreadgroup +xgroup|create +xgroup|delconsumer +xack +xadd +xautoclaim +xclaim +xpending "
     "+xinfo|groups +xinfo|consumers +xinfo|stream +xrange +xlen "
     "+get +set +mget +expire +hget +hset +hmget +hgetall +hexists +hlen +sadd +smembers "
