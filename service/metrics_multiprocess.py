@@ -35,7 +35,11 @@ def enable() -> Path:
     os.environ[ENV] = str(path)
     # prometheus_client reads the variable once, at its own import (the CLI has imported it by now).
     values.ValueClass = values.MultiProcessValue()  # type: ignore[no-untyped-call]
-    atexit.register(_remove, path, os.getpid())
+    parent = os.getpid()
+    atexit.register(_remove, path, parent)
+    # The parent serves no metrics. Should a module it imports create some, its live gauges must not count:
+    # its depeche_ready of 0 would hold the set's minimum at 0.
+    os.register_at_fork(after_in_parent=lambda: mark_process_dead(parent, str(path)))  # type: ignore[no-untyped-call]
     return path
 
 

@@ -75,3 +75,35 @@ def test_one_metrics_port_sums_counters_over_worker_processes(start_worker: Work
     other = _samples(parent.port + 1)
     assert _total(other, "depeche_dead_letters_total") == bad
     assert json.loads(httpx.get(f"http://127.0.0.1:{parent.port + 1}/readyz", timeout=5).text)["ready"] is True
+
+
+_PARENT_WITH_METRICS = """
+import os, sys
+from prometheus_client import generate_latest
+from service import metrics_multiprocess
+metrics_multiprocess.enable()
+from service import metrics  # created in the parent after enable(), as an import before the fork would
+read, write = os.pipe()
+child = os.fork()
+if child == 0:
+    metrics.READY.set(1)
+    metrics.ERRORS.labels(where="test").inc(2)
+    os.write(write, b"x")
+    os.read(read, 1)  # stays alive (a live process) until the parent has scraped
+    os._exit(0)
+os.read(read, 1)
+sys.stdout.write(generate_latest(metrics.serving_registry()).decode())
+os.write(write, b"x")
+os.waitpid(child, 0)
+"""
+
+
+def test_a_parent_that_created_metrics_does_not_hold_the_set_unready() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PARENT_WITH_METRICS], capture_output=True, text=True,
+                          timeout=60, check=True)
+    lines = done.stdout.splitlines()
+    assert "depeche_ready 1.0" in lines
+    assert 'depeche_errors_total{where="test"} 2.0' in lines
