@@ -163,11 +163,22 @@ def test_generated_file_header_records_the_date_and_the_sources() -> None:
     assert "CLDR" in header and "Babel" in header and "QIDs" in header
 
 
-@pytest.mark.parametrize("name", ["leaders.yaml", "france.yaml", "organisations.yaml", "groups.yaml"])
+HAND_WRITTEN = ["leaders.yaml", "france.yaml", "organisations.yaml", "groups.yaml", "regions.yaml"]
+
+
+@pytest.mark.parametrize("name", HAND_WRITTEN)
 def test_hand_written_files_state_when_their_roles_were_true_and_guess_no_qid(name: str) -> None:
     text = (GAZETTEER_DIR / name).read_text(encoding="utf-8")
     assert "2025" in text.split("\n- ", 1)[0]
     assert all("id" not in raw for raw in _raw(name))
+
+
+@pytest.mark.parametrize("name", HAND_WRITTEN)
+def test_aliases_are_whole_names_not_fragments_of_a_comma_split_name(name: str) -> None:
+    # An unquoted comma inside a YAML flow list splits a long official name into two "aliases".
+    for raw in _raw(name):
+        for alias in raw.get("aliases") or []:
+            assert not alias.startswith(("le ", "la ", "les ", "l'")), (raw["name"], alias)
 
 
 @pytest.mark.parametrize("name", ["leaders.yaml", "france.yaml", "organisations.yaml"])
@@ -185,7 +196,7 @@ def test_the_loader_reads_every_new_file() -> None:
     gaz = load_gazetteer()
     for name, label in [("Assimi Goïta", "PER"), ("Jordan Bardella", "PER"), ("CEDEAO", "ORG"),
                         ("JNIM", "ORG"), ("Christine Lagarde", "PER"), ("Amnesty International", "ORG"),
-                        ("Tuvalu", "LOC")]:
+                        ("Tuvalu", "LOC"), ("Goma", "LOC"), ("PSUV", "ORG")]:
         entry = gaz.lookup(name)
         assert entry is not None and entry.label == label, name
 
