@@ -144,7 +144,24 @@ def _pair(ctx: Context, tok: Token) -> list[_Party]:
         return []
     if not any(c.lower_ in ("deux", "2") for c in _children(ctx, tok)):
         return []
-    return _main_pair(ctx, tok.i, kinds)
+    return _apposed_pair(ctx, tok, kinds) or _main_pair(ctx, tok.i, kinds)
+
+
+def _apposed_pair(ctx: Context, tok: Token, kinds: tuple[str, ...]) -> list[_Party]:
+    """'les deux dirigeants, Xi Jinping et Vladimir Poutine, ...': the pair named right after the noun."""
+    found: list[_Party] = []
+    end = min(tok.i + 10, tok.sent.end)
+    for i, idx in ctx.starts:
+        if i <= tok.i or i >= end:
+            continue
+        if not all(t.is_punct or t.lower_ == "et" or t.i in ctx.table.token_entity for t in tok.doc[tok.i + 1:i]):
+            break  # only names, commas and "et" between the noun and its pair
+        party = _entity_party(ctx, idx, i)
+        if party is not None and party.kind in kinds and all(p.id != party.id for p in found):
+            found.append(party)
+        if len(found) == 2:
+            return found
+    return []
 
 
 def _main_pair(ctx: Context, before: int, kinds: tuple[str, ...]) -> list[_Party]:
@@ -226,6 +243,9 @@ def _adjacent_party(ctx: Context, subj: Token, first: _Party) -> _Party | None:
     """'X et Y' that the parser broke apart: a named party joined to the subject by 'et'."""
     doc = subj.doc
     left = subj.left_edge.i - 1
+    own = ctx.table.token_entity.get(subj.i)
+    while own is not None and left >= 0 and ctx.table.token_entity.get(left) == own:
+        left -= 1  # the parser may hang the name's last word alone: start from the name's first word
     if left >= 1 and doc[left].lower_ == "et":
         j = left - 1
         party = _party_of_token(ctx, doc[j])
