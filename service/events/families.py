@@ -16,18 +16,21 @@ import yaml
 from spacy.tokens import Span, Token
 
 from contracts.models import Actor, Event, EventDate
-from service.events.context import Context, _Found, _Roles
+from service.events.context import Context, _Found, _Party, _Roles
 from service.events.parties import resolve
 from service.events.syntax import _case_of, _children
 from service.lexicon import DATA, TriggerSense
 
 _OF = frozenset({"de", "du", "des", "d'"})
+_AGAINST = ("contre", "sur", "à", "au", "aux", "en")
 
 
 @dataclass(frozen=True)
 class Families:
     patient_nouns: frozenset[str] = frozenset()   # TYPE, TYPE.mode or noun lemma
     source_alone: frozenset[str] = frozenset()    # TYPE or TYPE.mode
+    target_alone: frozenset[str] = frozenset()    # TYPE or TYPE.mode
+    named_only: frozenset[str] = frozenset()      # TYPE.mode of an actorless type that needs a named party
     merge_unnamed: frozenset[str] = frozenset()   # TYPE
     civil_from: frozenset[str] = frozenset()      # TYPE.mode
     civil_to: TriggerSense | None = None
@@ -36,7 +39,7 @@ class Families:
 
 
 def _words(raw: dict[str, Any], key: str) -> frozenset[str]:
-    return frozenset(str(w).lower() if "." not in str(w) else str(w) for w in raw.get(key) or ())
+    return frozenset(str(w) for w in raw.get(key) or ())  # types upper case, lemmas lower case, as written
 
 
 def parse_families(raw: dict[str, Any]) -> Families:
@@ -45,6 +48,8 @@ def parse_families(raw: dict[str, Any]) -> Families:
     return Families(
         patient_nouns=_words(raw, "patient_nouns"),
         source_alone=_words(raw, "source_alone"),
+        target_alone=_words(raw, "target_alone"),
+        named_only=_words(raw, "named_only"),
         merge_unnamed=_words(raw, "merge_unnamed"),
         civil_from=_words(civil, "from"),
         civil_to=TriggerSense(*to.split(".", 1)) if "." in to else None,
@@ -86,23 +91,68 @@ def civil(ctx: Context, found: _Found, sent: Span) -> _Found:
 def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
     """'l'arrestation de X par la police': X undergoes the act (target), the police does it (source)."""
     fam = load_families()
-    if tok.pos_ != "NOUN" or found.noun is not None or roles.source is None or not (
+    if tok.pos_ != "NOUN" or found.noun is not None or not (
             _listed(found.sense, fam.patient_nouns) or tok.lemma_.lower() in fam.patient_nouns):
         return
-    of_tokens = {t.i for c in _children(ctx, tok) if c.dep_ == "nmod" and _case_of(c) in _OF for t in c.subtree}
-    if roles.source.token not in of_tokens:
+    of = _of_complement(ctx, tok)
+    if of is None:
         return
-    patient = roles.source
+    of_tokens = {t.i for t in of.subtree}
+    swapped = roles.source is not None and roles.source.token in of_tokens
+    if not swapped and roles.target is not None:
+        return
+    # "la mise à l'écart du chef de la junte X": deeper than the generic step looks
+    patient: _Party | None = roles.source if swapped else resolve(ctx, of, 3)
+    if patient is None or patient.kind == "LOC":
+        return
+    if swapped:
+        other = roles.target  # the generic step's target: the doer, unless it is only where it happened
+        roles.source = other if other is not None and other.place is None and other.id != patient.id else None
     agent = next((c for c in _children(ctx, tok) if _case_of(c) == "par"), None)
     doer = resolve(ctx, agent) if agent is not None else None
-    roles.source = doer if doer is not None else (
-        roles.target if roles.target is not None and roles.target.id != patient.id else None)
+    if doer is not None and doer.id != patient.id:
+        roles.source = doer
+    if roles.source is not None and roles.source.id == patient.id:
+        roles.source = None
     roles.target = patient
 
 
-def alone_ok(sense: TriggerSense, roles: _Roles) -> bool:
-    """A condemnation names its author and often no one else: coded with the source alone."""
-    return roles.source is not None and roles.target is None and _listed(sense, load_families().source_alone)
+def threat_target(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """'se réserve le droit de riposter contre X', 'n'exclut pas une intervention contre X': the threatened
+    act's target is the threat's target."""
+    if found.sense.type != "THREATEN" or roles.target is not None or found.noun is None:
+        return
+    for act in (c for c in _children(ctx, found.noun) if c.dep_ in ("acl", "nmod")):
+        for child in _children(ctx, act):
+            if child.dep_ in ("obj", "obl:arg", "obl", "obl:mod", "nmod") and _case_of(child) in (None, *_AGAINST):
+                party = resolve(ctx, child, 1)
+                if party is not None and (roles.source is None or party.id != roles.source.id):
+                    roles.target = party
+                    return
+
+
+def _of_complement(ctx: Context, tok: Token) -> Token | None:
+    """The 'de X' of an event noun, also behind a multi-word noun ('la mise à l'écart de X')."""
+    inner = [tok, *(c for c in _children(ctx, tok) if c.dep_ == "nmod" and _case_of(c) in ("à", "en"))]
+    for word in inner:
+        of = next((c for c in _children(ctx, word) if c.dep_ == "nmod" and _case_of(c) in _OF), None)
+        if of is not None:
+            return of
+    return None
+
+
+def complete(sense: TriggerSense, roles: _Roles, generic: bool) -> bool:
+    """The generic completeness test, widened for condemnations (their author alone suffices) and for
+    sentences and coups (who is sentenced or ousted suffices), narrowed for coups with no one named
+    ('une tentative de coup d'État' is background, not an event)."""
+    fam = load_families()
+    if _listed(sense, fam.named_only) and roles.source is None and roles.target is None:
+        return False
+    if generic:
+        return True
+    if roles.source is not None and roles.target is None:
+        return _listed(sense, fam.source_alone)
+    return roles.source is None and roles.target is not None and _listed(sense, fam.target_alone)
 
 
 def _date_ok(a: EventDate | None, b: EventDate | None) -> bool:

@@ -18,12 +18,18 @@ def _compatible(a: EventDate | None, b: EventDate | None) -> bool:
     return a.value[:n] == b.value[:n]
 
 
+def _same_place(a: Event, b: Event) -> bool:
+    """Events with no named party (crowds, police) are told apart by where they happened."""
+    return a.location is None or b.location is None or a.location.id == b.location.id
+
+
 def merge_same_events(events: list[Event]) -> list[Event]:
     """One real event reported twice in an article is one event: keep the best-evidenced report."""
     kept: list[Event] = []
     for event in sorted(events, key=lambda e: -e.confidence):
         twin = next((k for k in kept if k.type == event.type and _actor_key(k) == _actor_key(event)
-                     and _compatible(k.date, event.date)), None)
+                     and _compatible(k.date, event.date) and (any(_actor_key(event)) or _same_place(k, event))),
+                    None)
         if twin is None:
             kept.append(event)
         elif twin.date is not None and event.date is not None and len(event.date.value) > len(twin.date.value):

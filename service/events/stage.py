@@ -12,7 +12,7 @@ from service.dates import TimeExpression, find_time_expressions
 from service.events.attribution import _attribution
 from service.events.context import Context, _Party, _Roles
 from service.events.dates import _date_for
-from service.events.families import alone_ok, civil, in_name, merge_unnamed, patient_roles
+from service.events.families import civil, complete, in_name, merge_unnamed, patient_roles, threat_target
 from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
 from service.events.parties import _as_target
@@ -84,12 +84,13 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
         found = civil(ctx, found, sent)
         roles = _roles(ctx, tok, found, sent)
         patient_roles(ctx, tok, found, roles)
+        threat_target(ctx, tok, found, roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
             roles.source, roles.target = previous.source, previous.target
             found = replace(found, carried=previous.event)
         if roles.target is not None and roles.target.kind == "LOC":
             roles.target = _as_target(ctx, roles.target) if _place_ok(ctx, found.sense) else None
-        if not (_complete(ctx, found.sense, roles) or alone_ok(found.sense, roles)) or _background(ctx, tok):
+        if not complete(found.sense, roles, _complete(ctx, found.sense, roles)) or _background(ctx, tok):
             continue
         sense = _switch_mode(ctx, found.sense, sent)
         if attribution is False:
