@@ -1,11 +1,22 @@
-"""Near-duplicates and one record per real-world event, across articles and replicas (real Redis)."""
+"""Near-duplicates and one record per real-world event, across articles and replicas (real Redis).
+
+The worker runs in-process (`run_burst`: the real reading and commit script); the pipeline is the real one
+except in the replica race, where the commit script's atomic clustering is what is tested.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import redis
+from pydantic import SecretStr
 
 from service import names
-from tests.conftest import WorkerFactory, article, output_for, read_stream, wait_until, xadd_article
+from service.config import Settings
+from service.worker import Worker
+from tests.conftest import article, read_stream, run_burst, xadd_article
+from tests.helpers_worker import stub_pipeline
 
 MEETING_A = (
     "Le ministre russe des Affaires étrangères Sergueï Lavrov a rencontré mardi 11 mars à Pékin son homologue "
@@ -28,76 +39,89 @@ DISPATCH = "\n".join([
 ])
 
 
+def _enrich(redis_url: str, r: redis.Redis, *docs: dict) -> list[dict]:
+    """XADD the articles, run the worker until they are done, return their outputs in order."""
+    ids = [xadd_article(r, d) for d in docs]
+    run_burst(redis_url)
+    by_entry = {o["input_entry_id"]: o for o in read_stream(r, names.OUTPUT_STREAM)}
+    return [by_entry[i] for i in ids]
+
+
 def _consult_keys(doc: dict) -> set[str]:
     return {e["event_key"] for e in doc["events"] if e["type"] == "CONSULT"}
 
 
-def test_two_reports_of_one_meeting_share_an_event_key(lr: redis.Redis) -> None:
-    a = output_for(lr, xadd_article(lr, article("ma", MEETING_A, source="Wire A")))
-    b = output_for(lr, xadd_article(lr, article("mb", MEETING_B, source="Wire B")))
+def test_two_reports_of_one_meeting_share_an_event_key(redis_url: str, r: redis.Redis) -> None:
+    a, b = _enrich(redis_url, r, article("ma", MEETING_A, source="Wire A"), article("mb", MEETING_B, source="Wire B"))
     assert _consult_keys(a) & _consult_keys(b)
 
 
-def test_meetings_on_different_days_are_different_events(lr: redis.Redis) -> None:
-    a = output_for(lr, xadd_article(lr, article("day11", MEETING_A.replace("Pékin", "Pékin (bis)"))))
-    other = output_for(lr, xadd_article(lr, article("day2", MEETING_OTHER_DAY)))
+def test_meetings_on_different_days_are_different_events(redis_url: str, r: redis.Redis) -> None:
+    a, other = _enrich(redis_url, r, article("day11", MEETING_A), article("day2", MEETING_OTHER_DAY))
     day = {e["event_key"] for e in a["events"] if e["type"] == "CONSULT" and e["date"]["value"] == "2025-03-11"}
     assert day and not day & _consult_keys(other)
 
 
-def test_events_stream_counts_mentions_and_sources(lr: redis.Redis) -> None:
-    a = output_for(lr, xadd_article(lr, article("ea", MEETING_A + " (version A)", source="Wire C")))
-    b = output_for(lr, xadd_article(lr, article("eb", MEETING_B + " (version B)", source="Wire D")))
+def test_events_stream_counts_mentions_and_sources(redis_url: str, r: redis.Redis) -> None:
+    a, b = _enrich(redis_url, r, article("ea", MEETING_A, source="Wire C"), article("eb", MEETING_B, source="Wire D"))
     [key] = sorted(_consult_keys(a) & _consult_keys(b))[:1]
-    records = [r for r in read_stream(lr, names.EVENTS_STREAM) if r["event_key"] == key]
+    records = [x for x in read_stream(r, names.EVENTS_STREAM) if x["event_key"] == key]
     last = records[-1]
     assert last["mentions"] == len({x["article_id"] for x in last["articles"]}) >= 2
     assert {"Wire C", "Wire D"} <= set(last["sources"])
-    assert [r["mentions"] for r in records] == sorted(r["mentions"] for r in records)
+    assert [x["mentions"] for x in records] == sorted(x["mentions"] for x in records)
 
 
-def test_syndicated_copy_is_flagged_near_duplicate(lr: redis.Redis) -> None:
-    original = output_for(lr, xadd_article(lr, article("orig", "Accueil » Monde\n" + DISPATCH + "\nPartager")))
+def test_syndicated_copy_is_flagged_near_duplicate(redis_url: str, r: redis.Redis) -> None:
     copy_text = "Suivez-nous sur X\n" + DISPATCH.replace(" ", "  ").replace("\n", "\n\n") + "\nCommentaires (0)"
-    copy = output_for(lr, xadd_article(lr, article("synd", copy_text, source="Other Wire")))
+    original, copy = _enrich(redis_url, r, article("orig", "Accueil » Monde\n" + DISPATCH + "\nPartager"),
+                             article("synd", copy_text, source="Other Wire"))
     assert original["near_duplicate_of"] is None
     assert copy["near_duplicate_of"]["article_id"] == "art-orig"
     assert copy["near_duplicate_of"]["similarity"] >= 0.8
 
 
-def test_different_article_is_not_a_near_duplicate(lr: redis.Redis) -> None:
-    doc = output_for(lr, xadd_article(lr, article("unrelated", MEETING_OTHER_DAY + " Rien à voir.")))
-    assert doc["near_duplicate_of"] is None or doc["near_duplicate_of"]["article_id"] != "art-orig"
+def test_different_article_is_not_a_near_duplicate(redis_url: str, r: redis.Redis) -> None:
+    _, doc = _enrich(redis_url, r, article("orig", DISPATCH), article("unrelated", MEETING_OTHER_DAY + " Rien à voir."))
+    assert doc["near_duplicate_of"] is None
 
 
-def test_event_records_validate_against_checked_in_schema(lr: redis.Redis) -> None:
-    import json
+def test_event_records_validate_against_checked_in_schema(redis_url: str, r: redis.Redis) -> None:
     from pathlib import Path
 
     import jsonschema
 
-    output_for(lr, xadd_article(lr, article("schema-ev", MEETING_A + " (version schéma)", source="Wire S")))
+    _enrich(redis_url, r, article("schema-ev", MEETING_A, source="Wire S"))
     schema = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "schemas" / "event_record.json")
                         .read_text())
-    records = read_stream(lr, names.EVENTS_STREAM)
+    records = read_stream(r, names.EVENTS_STREAM)
     assert records
     for record in records:
         jsonschema.validate(record, schema)
 
 
-# Last: it flushes Redis, which the module's shared worker does not survive (by design).
-def test_two_replicas_racing_on_one_event_make_one_event_with_two_mentions(
-    r: redis.Redis, start_worker: WorkerFactory
-) -> None:
-    start_worker("replica-1", DEPECHE_BATCH_SIZE="1")
-    start_worker("replica-2", DEPECHE_BATCH_SIZE="1")
+def test_two_replicas_racing_on_one_event_make_one_event_with_two_mentions(redis_url: str, r: redis.Redis) -> None:
+    """Two consumers read one report each and commit at once: the commit script clusters atomically."""
+    pipeline, _ = stub_pipeline()  # one CONSULT event per report: the script, not the rules, is tested here
     pipe = r.pipeline(transaction=False)
     for i, text in enumerate((MEETING_A, MEETING_B)):
-        pipe.xadd(names.INPUT_STREAM, {"data": __import__("json").dumps(article(f"race{i}", text,
-                                                                                source=f"S{i}"))})
+        pipe.xadd(names.INPUT_STREAM, {"data": json.dumps(article(f"race{i}", text, source=f"S{i}"))})
     pipe.execute()
-    wait_until(lambda: r.xlen(names.OUTPUT_STREAM) == 2)
+
+    async def race() -> None:
+        workers = [Worker(Settings(redis_url=SecretStr(redis_url), consumer=f"replica-{n}", batch_size=1,
+                                   reclaim_idle_ms=100), pipeline) for n in range(2)]
+        await workers[0].ensure_group()
+        try:
+            await asyncio.gather(*(w.read_once() for w in workers))
+        finally:
+            for w in workers:
+                w.close()
+                await w.redis.aclose()
+
+    asyncio.run(race())
     outputs = read_stream(r, names.OUTPUT_STREAM)
+    assert len(outputs) == 2 and {o["article_id"] for o in outputs} == {"art-race0", "art-race1"}
     shared = _consult_keys(outputs[0]) & _consult_keys(outputs[1])
     assert len(shared) == 1
     [key] = shared

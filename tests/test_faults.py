@@ -1,12 +1,14 @@
 """Fault injection against real processes: every article ends in exactly one output or one dead letter.
 
 Each scenario runs real redis-server and `python -m service worker` processes, injects one
-failure (SIGKILL, SIGTERM, Redis restart, Redis absent at start, racing replicas, a consumer
-that dies holding an entry, MAXLEN trimming), then checks the invariant with
+failure (SIGKILL, SIGTERM, Redis restart, Redis absent at start, racing replicas, MAXLEN
+trimming), then checks the invariant with
 `assert_exactly_once`: every input entry id has exactly one enriched output (by
 `input_entry_id`) or one dead letter, none twice, XPENDING count 0 and lag 0.
 
 Measured numbers are printed (run with `-s` to see them) and summarised in docs/guarantees.md.
+What a worker does with an entry (retries, dead letters, poison, lease renewal) is tested in-process,
+faster, in tests/test_worker_burst.py; here are the guarantees that need real processes.
 """
 
 from __future__ import annotations
@@ -392,54 +394,6 @@ def test_three_replicas_racing_on_300_articles_are_exactly_once(
     assert sum(per_replica) == 300
     assert sum(1 for n in per_replica if n > 0) >= 2, f"only one replica worked: {per_replica}"
     _report("replicas", per_replica=per_replica, stale_commits_refused=stale, seconds=round(elapsed, 1))
-
-
-# ---- 6. Poison: a consumer dies holding an entry ------------------------------------------------------
-
-def test_entry_whose_consumer_dies_is_dead_lettered_after_max_deliveries_and_the_rest_flows(
-    r: redis.Redis, start_worker: WorkerFactory
-) -> None:
-    """No input makes the pipeline raise in-process (fuzzed), so the poison is modelled the way it hurts in
-    production: a consumer reads the entry and dies on it (OOM, segfault), again and again. Here a ghost
-    consumer reads it and never acks; the real worker reclaims it after DEPECHE_RECLAIM_IDLE_MS and, as
-    it was already delivered DEPECHE_MAX_DELIVERIES=1 time, dead-letters it instead of running it."""
-    r.xgroup_create(RAW, names.GROUP, id="0", mkstream=True)
-    poison = push(r, [fast_article(0, "poison")])[0]
-    got = r.xreadgroup(names.GROUP, "ghost", {RAW: ">"}, count=1)
-    assert got[0][1][0][0].decode() == poison
-    ids = [poison, *push(r, (fast_article(i, "p") for i in range(200)))]
-    worker = start_worker("healthy", DEPECHE_BATCH_SIZE="16", DEPECHE_MAX_DELIVERIES="1",
-                          DEPECHE_RECLAIM_IDLE_MS="4000")
-    wait_covered(r, ids, timeout=120)
-    o = assert_exactly_once(r, ids)
-    assert o.reasons == {poison: "max_deliveries_exceeded"}
-    letter = next(d for d in _dlq_docs(r) if d["input_entry_id"] == poison)
-    assert letter["deliveries"] == 2 and letter["consumer"] == "healthy"
-    assert '"poison-0"' in letter["payload"], "the dead letter keeps the original payload for replay"
-    assert worker_metric(worker, "depeche_dead_letters_total", reason="max_deliveries_exceeded") == 1
-    assert worker.process.poll() is None
-
-
-def _dlq_docs(client: redis.Redis) -> list[dict[str, Any]]:
-    import json
-
-    return [json.loads(f[b"data"]) for _, f in client.xrange(DLQ)]
-
-
-FRENCH_SENTENCE = ("Le ministre des Affaires étrangères a rencontré mardi à Paris son homologue allemand pour "
-                   "évoquer la guerre en Ukraine et les sanctions contre la Russie, selon l'AFP. ")
-
-
-def test_slow_healthy_article_is_not_reclaimed_from_the_worker_processing_it(
-    r: redis.Redis, start_worker: WorkerFactory
-) -> None:
-    start_worker("slow", DEPECHE_MAX_DELIVERIES="1", DEPECHE_RECLAIM_IDLE_MS="1000",
-                 DEPECHE_RECLAIM_INTERVAL_S="0.2")
-    text = (FRENCH_SENTENCE * 2000)[:190_000]  # several seconds of spaCy: longer than the 1 s idle time
-    entry = push(r, [fast_article(0, "slow") | {"text": text}])[0]
-    wait_covered(r, [entry], timeout=180)
-    o = assert_exactly_once(r, [entry])
-    assert o.statuses.get(entry) == "ok", f"dead-lettered: {o.reasons}"
 
 
 # ---- 7. MAXLEN trims the backlog ---------------------------------------------------------------------

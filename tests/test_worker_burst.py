@@ -168,3 +168,64 @@ def test_pipeline_version_names_service_model_and_data_digest() -> None:
     version = pipeline_version()
     assert version.startswith(f"{__version__}+fr_core_news_md-") and version.endswith(f"+data.{data_digest()}")
     assert len(data_digest()) == 12
+
+
+# ---- taking entries back: from a consumer that died, never from one still working ------------------
+
+def test_entry_whose_consumer_died_too_often_is_dead_lettered_with_its_payload(redis_url: str,
+                                                                               r: redis.Redis) -> None:
+    """A consumer read the entry and died on it (OOM, segfault): reclaimed after the idle time, and as it was
+    already delivered DEPECHE_MAX_DELIVERIES=1 time, dead-lettered instead of run again."""
+    r.xgroup_create(names.INPUT_STREAM, names.GROUP, id="0", mkstream=True)
+    poison = xadd_article(r, article("poison"))
+    r.xreadgroup(names.GROUP, "ghost", {names.INPUT_STREAM: ">"}, count=1)
+    ids = [poison, *(xadd_article(r, article(i)) for i in range(5))]
+    pipeline, calls = stub_pipeline()
+    run_burst(redis_url, pipeline, consumer="healthy", max_deliveries=1)
+    assert _outcomes(r) == Counter(ids)
+    [letter] = read_stream(r, names.DLQ_STREAM)
+    assert (letter["input_entry_id"], letter["reason"]) == (poison, "max_deliveries_exceeded")
+    assert letter["deliveries"] == 2 and letter["consumer"] == "healthy"
+    assert json.loads(letter["payload"])["id"] == "art-poison", "the dead letter keeps the payload for replay"
+    assert "art-poison" not in calls
+
+
+def test_slow_article_is_not_taken_from_the_worker_still_processing_it(redis_url: str, r: redis.Redis) -> None:
+    """The lease: a worker renews its entries every third of the idle time, so a replica's reclaimer, looking
+    all along, never takes (and never counts a delivery of) an article that takes 4 idle times."""
+    import asyncio
+    import time as clock
+
+    from pydantic import SecretStr
+
+    from service.config import Settings
+    from service.worker import Worker
+
+    base, _ = stub_pipeline()
+
+    def slow(articles: Any, observe: Any) -> Any:
+        clock.sleep(1.2)
+        return base(articles, observe)
+
+    entry = xadd_article(r, article("slow"))
+
+    async def scenario() -> int:
+        def settings(name: str) -> Settings:
+            return Settings(redis_url=SecretStr(redis_url), consumer=name, reclaim_idle_ms=300, max_deliveries=1)
+
+        busy, other = Worker(settings("busy"), slow), Worker(settings("other"), base)
+        await busy.ensure_group()
+        reading = asyncio.create_task(busy.read_once())
+        taken = 0
+        while not reading.done():
+            taken += await other.reclaimer.reclaim_once()
+            await asyncio.sleep(0.05)
+        await reading
+        for w in (busy, other):
+            w.close()
+            await w.redis.aclose()
+        return taken
+
+    assert asyncio.run(scenario()) == 0
+    assert [o["input_entry_id"] for o in read_stream(r, names.OUTPUT_STREAM)] == [entry]
+    assert not read_stream(r, names.DLQ_STREAM)
