@@ -43,6 +43,8 @@ class Rules:
     actorless: frozenset[str] = frozenset()
     topic_verbs: frozenset[str] = frozenset()
     embedded_target: frozenset[str] = frozenset()
+    condemned_act: frozenset[str] = frozenset()
+    act_nouns: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -131,6 +133,8 @@ def _rules(raw: dict[str, Any]) -> Rules:
         actorless=frozenset(str(t) for t in raw.get("actorless") or ()),
         topic_verbs=_words(raw, "topic_verbs"),
         embedded_target=frozenset(str(t) for t in raw.get("embedded_target") or ()),
+        condemned_act=frozenset(str(t) for t in raw.get("condemned_act") or ()),
+        act_nouns=_words(raw, "act_nouns"),
     )
 
 

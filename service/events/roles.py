@@ -356,7 +356,24 @@ def _roles(ctx: Context, tok: Token, found: _Found, sent: Span) -> _Roles:
             host = _subject_parties(ctx, _subject(ctx, tok))
             roles.target = host[0] if host else None
         return roles
-    return _verb_roles(ctx, tok, found, sent) if _is_verbal(tok) else _noun_roles(ctx, tok, found, sent)
+    roles = _verb_roles(ctx, tok, found, sent) if _is_verbal(tok) else _noun_roles(ctx, tok, found, sent)
+    if roles.target is None and roles.source is not None and _condemns_an_act(ctx, tok, found):
+        roles.target = next((p for p in reversed(ctx.sources) if p.id != roles.source.id), None)
+    if roles.source is not None:
+        ctx.sources.append(roles.source)
+    return roles
+
+
+def _condemns_an_act(ctx: Context, tok: Token, found: _Found) -> bool:
+    """'a condamné le tir', 'a dénoncé un acte scandaleux': the act named is the one just reported, so its
+    author is the target (a condemned act with a party of its own has already given it)."""
+    rules = ctx.lexicon.rules
+    if f"{found.sense.type}.{found.sense.mode}" not in rules.condemned_act or not _is_verbal(tok):
+        return False
+    lex = ctx.lexicon
+    return any(c.dep_ == "obj" and c.pos_ == "NOUN" and (
+        c.lemma_.lower() in rules.act_nouns or c.lemma_.lower() in lex.nouns or c.lemma_.lower() in lex.compound_heads)
+        for c in _complements(ctx, tok))
 
 
 def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
