@@ -30,7 +30,8 @@ from tests.helpers_container import (
     wait_for,
 )
 
-pytestmark = pytest.mark.container
+# A cold image build (every download) or a busy machine can take minutes before the first test runs.
+pytestmark = [pytest.mark.container, pytest.mark.timeout(900)]
 
 READY_TIMEOUT_S = 240.0  # ~5 s on an idle machine; a machine shared with other suites is slower
 

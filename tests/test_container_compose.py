@@ -32,7 +32,8 @@ from tests.helpers_container import (
     wait_for,
 )
 
-pytestmark = pytest.mark.container
+# A cold image build (every download) or a busy machine can take minutes before the first test runs.
+pytestmark = [pytest.mark.container, pytest.mark.timeout(900)]
 
 PUBLISHED = 12
 SERVICES = ("redis", "worker", "prometheus", "alertmanager")

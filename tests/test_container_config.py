@@ -140,3 +140,19 @@ def test_dashboard_and_alerts_query_only_metrics_the_service_exports() -> None:
     used = set(re.findall(r"\bdepeche_[a-z_]+", " ".join(exprs)))
     assert used, "no depeche_ metric queried"
     assert used <= _exported_metric_names(), used - _exported_metric_names()
+
+
+def test_prometheus_sends_alerts_to_the_compose_alertmanager_whose_receiver_stays_local() -> None:
+    prometheus = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text(encoding="utf-8"))
+    [manager] = prometheus["alerting"]["alertmanagers"]
+    assert manager["static_configs"][0]["targets"] == ["alertmanager:9093"]
+    assert "alertmanager" in SERVICES and "prometheus" in SERVICES
+    assert "alertmanager" in SERVICES["prometheus"]["depends_on"]
+    mounts = [v for v in SERVICES["alertmanager"]["volumes"] if v.startswith("./")]
+    assert mounts == ["./deploy/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"]
+    alertmanager = yaml.safe_load((ROOT / "deploy" / "alertmanager.yml").read_text(encoding="utf-8"))
+    receivers = {r["name"]: r for r in alertmanager["receivers"]}
+    assert alertmanager["route"]["receiver"] in receivers
+    # The placeholder sends nowhere but loopback until an operator sets a real endpoint.
+    urls = [w["url"] for r in receivers.values() for w in r.get("webhook_configs", [])]
+    assert urls and all(u.startswith("http://127.0.0.1:") for u in urls)
