@@ -6,15 +6,17 @@ a token -> entity map that the events stage uses to resolve actors.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from contracts.models import Entity, Mention
+from service.coreference import appositions
 from service.gazetteer import Gazetteer, GazetteerEntry, fold
 
 _LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC"}
@@ -73,6 +75,24 @@ def _is_title(text: str, gaz: Gazetteer) -> bool:
         bool(words) and all(w in stop.title_words or w in gaz.demonyms or w in _DANGLING for w in words))
 
 
+_COMPASS = frozenset({"nord", "sud", "est", "ouest", "centre", "nord est", "nord ouest", "sud est", "sud ouest"})
+
+
+def _is_description(span: Span, gaz: Gazetteer) -> bool:
+    """A state named by its adjective ("l'État français", "chef d'Etat ukrainien") or a minister's portfolio
+    ("ministre turc des Affaires étrangères"): words that describe, not a name."""
+    words = fold(span.text).split()
+    if len(words) > 1 and words[0] == "etat" and all(w in gaz.demonyms for w in words[1:]):
+        return True
+    doc = span.doc
+    if " ".join(words) in _COMPASS and span.start > 0 and span.end < len(doc) \
+            and doc[span.start - 1].text == "(" and doc[span.end].text == ")":
+        return True  # "Khan Younès (Sud)": where the place lies, not a name
+    before = [t for t in doc[max(0, span.start - 4):span.start] if not t.is_punct]
+    return bool(before) and before[-1].lower_ in ("des", "de", "du", "la", "l'", "l’") and any(
+        t.lower_ in ("ministre", "ministres", "ministère") for t in before[:-1])
+
+
 @dataclass
 class EntityTable:
     """The article's entities, and which entity each token belongs to."""
@@ -118,7 +138,8 @@ def _partial_owner(span: Span, drafts: list[_Draft]) -> _Draft | None:
         return None
     candidates = [
         d for d in drafts
-        if words < set(fold(d.name).split()) and (d.label == _LABELS.get(span.label_) or d.label == "PER")
+        if (words < set(fold(d.name).split()) or (d.label == "PER" and words == set(fold(d.name).split())))
+        and (d.label == _LABELS.get(span.label_) or d.label == "PER")
     ]
     if not candidates:
         return None
@@ -183,14 +204,138 @@ def _learned_titles(doc: Doc, drafts: dict[str, _Draft], gaz: Gazetteer) -> None
         i += 1
 
 
+def _namesakes(doc: Doc, gaz: Gazetteer) -> dict[int, Span]:
+    """Gazetteer people matched on one of their names inside another person's full name: "Abbas Nilforoushan" is
+    not Mahmoud Abbas. A person alias of one word, with a capitalised name right after it (or a first name right
+    before it) that is not the gazetteer person's own, is the start of an unknown person's name; the whole name
+    replaces the match (keyed by the match's first token)."""
+    out: dict[int, Span] = {}
+    for span in doc.ents:
+        entry = gaz.entries.get(span.ent_id_) if span.ent_id_ else None
+        if entry is None or entry.label != "PER" or len(span) != 1:
+            continue
+        own = set(fold(entry.name).split())
+        if fold(span.text) == fold(entry.name):
+            continue
+        start, end = span.start, span.end
+        while end < len(doc) and _name_word(doc[end]) and fold(doc[end].text) not in own:
+            end += 1
+        if start > 0 and not doc[start - 1].is_sent_start and _name_word(doc[start - 1]) \
+                and doc[start - 1].pos_ == "PROPN" and fold(doc[start - 1].text) not in own \
+                and not _is_title(doc[start - 1].text, gaz):
+            start -= 1
+        if (start, end) != (span.start, span.end):
+            out[span.start] = Span(doc, start, end, label="PER")
+    return out
+
+
+def _cut_by_the_ruler(doc: Doc) -> dict[int, Span]:
+    """'Armée de défense du | Haut-Karabakh': a name the NER left hanging on a preposition because the gazetteer
+    ruler claimed the place that ends it. The whole name, keyed by its first token."""
+    out: dict[int, Span] = {}
+    ents = list(doc.ents)
+    for span, after in itertools.pairwise(ents):
+        if not span.ent_id_ and after.ent_id_ and after.start == span.end and span[-1].lower_ in _CUT_AT \
+                and span.label_ in ("ORG", "MISC", "LOC") and span[0].text[:1].isupper():
+            out[span.start] = Span(doc, span.start, after.end, label=span.label_)
+    return out
+
+
+_CUT_AT = frozenset({"de", "du", "des", "d'", "d’"})
+
+
+def _name_word(tok: Token) -> bool:
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and tok.whitespace_ != "\n" \
+        and tok.pos_ in ("PROPN", "X", "NOUN")
+
+
+def _join_acronyms(doc: Doc, drafts: dict[str, _Draft]) -> None:
+    """'Conseil national électoral (CNE)', 'HTC (Hayat Tahrir al-Cham)': the name and its acronym are one entity,
+    and the acronym alone elsewhere in the article is that entity too (see service/coreference.py)."""
+    owner = {i: d for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
+    starts = {s.start for d in drafts.values() for s in d.spans}
+    for name_start, name_end, acronym_at in appositions(doc, starts):
+        full = Span(doc, name_start, name_end, label="ORG")
+        name_draft = owner.get(name_start)
+        acronym = owner.get(acronym_at)
+        exact = name_draft if name_draft is not None and any(
+            (s.start, s.end) == (name_start, name_end) for s in name_draft.spans) else None
+        if exact is not None and exact.known and acronym is not None and acronym.known and exact is not acronym:
+            continue  # two gazetteer entities: the text's parenthesis is not ours to overrule
+        if exact is not None and (exact.known or acronym is None or not acronym.known):
+            target = exact
+        elif acronym is not None and acronym.known:
+            target = acronym
+        else:
+            label = name_draft.label if name_draft is not None and name_draft.label != "MISC" else "ORG"
+            key = f"depeche:{label}:{fold(full.text).replace(' ', '-')}"
+            target = drafts.setdefault(key, _Draft(key, full.text, label, None, known=False))
+        for other in (name_draft, acronym):
+            if other is not None and other is not target and not other.known:
+                target.spans.extend(other.spans)
+                drafts.pop(other.id, None)
+        for span in (full, Span(doc, acronym_at, acronym_at + 1, label=target.label)):
+            if not any((s.start, s.end) == (span.start, span.end) for s in target.spans):
+                target.spans.append(span)
+        taken = {i for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
+        for tok in doc:
+            if tok.text == doc[acronym_at].text and tok.i not in taken:
+                target.spans.append(Span(doc, tok.i, tok.i + 1, label=target.label))
+        owner = {i: d for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
+
+
+def _not_article_text(span: Span) -> bool:
+    """A mention in what frames the article rather than in its sentences: a rubric or subheading that is the name
+    alone on its line ("International", "Crise économique :"), a photo credit after ©, a run of capitals
+    ("PHOTO JEAN DUPONT / LE MONDE")."""
+    text = span.doc.text
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    rest = line[:span.start_char - line_start] + line[span.end_char - line_start:]
+    if not rest.strip(" \t:;.-–—•|"):
+        return True
+    if "©" in text[line_start:span.start_char]:
+        return True
+    doc = span.doc
+    if span.text.isupper():
+        near = [doc[span.start - 1]] if span.start > 0 else []
+        near += [doc[span.end]] if span.end < len(doc) else []
+        return any(t.is_alpha and t.is_upper and len(t) > 1 for t in near)
+    return False
+
+
+def _without_nested(drafts: dict[str, _Draft]) -> dict[str, _Draft]:
+    """A mention inside another entity's longer mention is part of that name ("Colombie" in "Forces armées
+    révolutionnaires de Colombie"): dropped, and an entity left without mentions with it."""
+    # Only names contain names: a role phrase ("numéro deux du Conseil de sécurité") keeps the name in it.
+    spans = [(s.start, s.end) for d in drafts.values() for s in d.spans if s.text[:1].isupper()]
+    out = {}
+    for key, draft in drafts.items():
+        draft.spans = [s for s in draft.spans if not any(
+            a <= s.start and s.end <= b and (a, b) != (s.start, s.end) for a, b in spans)]
+        if draft.spans:
+            out[key] = draft
+    return out
+
+
 def extract_entities(
     doc: Doc, text: str, gaz: Gazetteer, title_matches: list[tuple[str, int, int]]
 ) -> EntityTable:
     """`text` is the cleaned text the doc was built from (same offsets, original characters)."""
     drafts: dict[str, _Draft] = {}
     partials: list[Span] = []
+    namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc)
+    absorbed = {i for s in namesakes.values() for i in range(s.start, s.end)}
     for span in doc.ents:
-        entry = _canonical(span, gaz)
+        rebuilt = namesakes.get(span.start)
+        if rebuilt is None and absorbed.intersection(range(span.start, span.end)):
+            continue
+        span = rebuilt or span
+        if _not_article_text(span):
+            continue
+        # A rebuilt span's ent_id_ is its root token's, the ruler's match: only its own text may be looked up.
+        entry = gaz.lookup(_LEADING.sub("", span.text)) if rebuilt is not None else _canonical(span, gaz)
         if entry is not None:
             draft = drafts.setdefault(
                 entry.id, _Draft(entry.id, entry.name, entry.label, entry.country, known=True)
@@ -199,7 +344,7 @@ def extract_entities(
             continue
         label = _LABELS.get(span.label_)
         cut = _trimmed(span, gaz) if label is not None else None
-        if cut is None or _is_junk(cut) or _is_title(cut.text, gaz):
+        if cut is None or _is_junk(cut) or _is_title(cut.text, gaz) or _is_description(cut, gaz):
             continue
         if cut is not span:
             entry = gaz.lookup(_LEADING.sub("", cut.text))
@@ -221,7 +366,11 @@ def extract_entities(
         if name.split()[0].lower() in _stoplists().document_heads:
             label = "MISC"  # a treaty or a programme is named, but it never acts
         key = f"depeche:{label}:{fold(name).replace(' ', '-')}"
+        if label != "MISC":  # one name is one entity, whatever label the NER gave each mention
+            key = next((k for k, d in drafts.items() if not d.known and d.label != "MISC"
+                        and fold(d.name) == fold(name)), key)
         drafts.setdefault(key, _Draft(key, name, label, None, known=False)).spans.append(span)
+    _join_acronyms(doc, drafts)
 
     # Titles ("le président russe") count only for entities the article already names.
     for entity_id, start, end in title_matches:
@@ -231,6 +380,7 @@ def extract_entities(
     _bare_surnames(doc, drafts)
     _learned_titles(doc, drafts, gaz)
 
+    drafts = _without_nested(drafts)
     # Known only through a lowercase alias ("pays occidentaux") or a role: a description, not a name.
     drafts = {k: d for k, d in drafts.items() if not d.known or k in named}
     table = EntityTable()

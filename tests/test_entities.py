@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from spacy.tokens import Span
+
 from contracts.models import ArticleIn, Entity
-from service.gazetteer import fold
+from service.entities import _is_description
+from service.gazetteer import fold, load_gazetteer
+from service.nlp import load_nlp
 from service.pipeline import pipeline
 
 
@@ -86,3 +90,70 @@ def test_surname_alone_joins_a_person_absent_from_the_gazetteer() -> None:
     entities = _entities("Jeanne Morvan, élue de Brest, a été entendue. Morvan a ensuite quitté le tribunal.")
     people = [e for e in entities if e.label == "PER"]
     assert len(people) == 1 and {m.text for m in people[0].mentions} >= {"Jeanne Morvan", "Morvan"}
+
+
+def test_acronym_in_parentheses_after_a_name_is_that_entity() -> None:
+    entities = _entities("L'Agence nationale des routes (ANR) a lancé un appel d'offres. L'ANR publiera son choix en mai.")
+    owners = [e for e in entities if any(m.text == "ANR" for m in e.mentions)]
+    assert len(owners) == 1 and fold(owners[0].name) == fold("Agence nationale des routes")
+    assert sum(m.text == "ANR" for m in owners[0].mentions) == 2
+
+
+def test_full_name_in_parentheses_after_an_acronym_is_that_entity() -> None:
+    entities = _entities("Le MLP (Mouvement pour la liberté des paysans) a manifesté à Rennes. Le MLP réclame des aides.")
+    owners = [e for e in entities if any(fold(m.text) == fold("Mouvement pour la liberté des paysans")
+                                         for m in e.mentions)]
+    assert len(owners) == 1 and {m.text for m in owners[0].mentions} >= {"MLP"}
+    assert not [e for e in entities if e is not owners[0] and e.name == "MLP"]
+
+
+def test_agency_credit_after_a_place_is_not_its_acronym() -> None:
+    entities = _entities("Lyon (AFP) - La mairie a fermé le parc de la Tête d'or après la tempête.")
+    assert not [e for e in entities if fold(e.name) == "lyon" and any(m.text == "AFP" for m in e.mentions)]
+
+
+def test_one_name_of_a_known_person_inside_another_full_name_is_another_person() -> None:
+    entities = _entities("Le général Abbas Karimi a été tué à Beyrouth, selon les Gardiens de la révolution.")
+    assert not _named(entities, "Mahmoud Abbas")
+    assert [e for e in entities if e.label == "PER" and fold(e.name) == fold("Abbas Karimi")]
+
+
+def test_name_alone_on_its_line_is_a_rubric_not_an_entity() -> None:
+    entities = _entities("Sahel :\nLe Tchad et le Niger ont signé un accord de défense à Niamey.")
+    assert not [e for e in entities if any(m.text == "Sahel" for m in e.mentions)]
+
+
+def test_photo_credit_after_the_copyright_sign_is_not_an_entity() -> None:
+    entities = _entities("Le maire a inauguré le nouveau pont à Nantes. © Julien Mercier / Studio Loire")
+    assert not [e for e in entities if "mercier" in fold(e.name) or "loire" in fold(e.name)]
+
+
+def test_compass_point_in_parentheses_is_not_a_place() -> None:
+    entities = _entities("Des combats ont opposé l'armée aux rebelles à Kidal (Nord) mardi soir.")
+    assert not [e for e in entities if fold(e.name) == "nord"]
+
+
+def _span(text: str, words: str) -> Span:
+    doc = load_nlp()(text)
+    start = next(t.i for t in doc if doc[t.i:t.i + len(words.split())].text == words)
+    return Span(doc, start, start + len(words.split()), label="LOC")
+
+
+def test_state_named_by_its_adjective_is_a_description() -> None:
+    assert _is_description(_span("Le chef d'État malien a reçu les syndicats à Bamako.", "État malien"),
+                           load_gazetteer())
+
+
+def test_portfolio_of_a_minister_is_a_description() -> None:
+    span = _span("Le ministre malien des Affaires étrangères, Abdoulaye Diop, a quitté Dakar.", "Affaires étrangères")
+    assert _is_description(span, load_gazetteer())
+
+
+def test_weekday_opening_a_sentence_is_not_an_entity() -> None:
+    entities = _entities("Vendredi, les agriculteurs ont bloqué le port de Brest avec leurs tracteurs.")
+    assert not [e for e in entities if fold(e.name) == "vendredi"]
+
+
+def test_name_cut_before_a_known_place_is_kept_whole() -> None:
+    entities = _entities("Les combattants de l'Armée de libération du Haut-Karabakh ont rendu leurs armes.")
+    assert [e for e in entities if fold(e.name) == fold("Armée de libération du Haut-Karabakh")]
