@@ -87,9 +87,9 @@ def test_title_the_article_gave_a_person_refers_to_that_person() -> None:
 
 
 def test_surname_alone_joins_a_person_absent_from_the_gazetteer() -> None:
-    entities = _entities("Jeanne Morvan, élue de Brest, a été entendue. Morvan a ensuite quitté le tribunal.")
+    entities = _entities("Jean Dupont, maire de Lille, a été interpellé. M. Dupont a été relâché. Dupont a porté plainte.")
     people = [e for e in entities if e.label == "PER"]
-    assert len(people) == 1 and {m.text for m in people[0].mentions} >= {"Jeanne Morvan", "Morvan"}
+    assert len(people) == 1 and [m.text for m in people[0].mentions] == ["Jean Dupont", "M. Dupont", "Dupont"]
 
 
 def test_acronym_in_parentheses_after_a_name_is_that_entity() -> None:

@@ -203,7 +203,9 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
         roles.source = subjects[0] if subjects else None
         # "X et Y ont signé" names both sides; "X et Y se sont engagés à..." names two who pledge alike
         unilateral = found.noun is None and f"{sense.type}.{sense.mode}" in rules.unilateral
-        if len(subjects) > 1 and not unilateral and (
+        # "X et son épouse reçoivent Y": a host and a companion receive, the object is the other side
+        hosts = verb.lemma_.lower() in rules.recipient_subject and obj is not None
+        if len(subjects) > 1 and not unilateral and not hosts and (
                 sense.type in SYMMETRIC or verb.lemma_.lower() in rules.reciprocal):
             roles.target = subjects[1]
         if roles.target is None and obj is not None and (found.noun is None or obj.i != found.noun.i
