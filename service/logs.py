@@ -25,6 +25,28 @@ def _redact_processor(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> 
     return event_dict
 
 
+class _StderrLogger:
+    """Writes to whatever sys.stderr is at the time of writing, so a stream replaced after configuration
+    (a test runner's capture, closed since) is never written to."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stdlib side of the same rule: FastStream's and uvicorn's records go to the current sys.stderr."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        return None
+
+
 def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
@@ -40,11 +62,11 @@ def configure_logging(level: str = "INFO", fmt: str = "console") -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+        logger_factory=lambda *_: _StderrLogger(),
         cache_logger_on_first_use=False,
     )
     # FastStream and uvicorn log through stdlib logging: route them through the same renderer.
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

@@ -36,7 +36,7 @@ def _enriched(article_id: str) -> str:
     return EnrichedArticle(
         article_id=article_id, content_hash="0" * 64, url=None, source=None, title=None, lang="fr", status="ok",
         published_at=None, text="Texte.", cleaning=CleaningReport(), entities=[], events=[],
-        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3",
+        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3", version="test",
                               processing_seconds=0.0),
     ).model_dump_json()
 
@@ -295,3 +295,19 @@ def test_reprocess_dry_run_sends_nothing(r: redis.Redis, redis_url: str) -> None
     _raw(r, "a")
     result = runner.invoke(app, ["reprocess", "--article", "a", "--dry-run"], env={"REDIS_URL": redis_url})
     assert "would reprocess 1" in result.stdout and _marked(r) == []
+
+
+def test_reprocess_through_a_worker_publishes_a_new_output_pointing_to_the_earlier_one(
+        r: redis.Redis, redis_url: str) -> None:
+    from tests.conftest import run_burst
+    from tests.helpers_worker import stub_pipeline
+
+    pipeline, _ = stub_pipeline()
+    first_in = _raw(r, "again")
+    run_burst(redis_url, pipeline)
+    result = runner.invoke(app, ["reprocess", "--article", "again"], env={"REDIS_URL": redis_url})
+    assert result.exit_code == 0, result.output
+    run_burst(redis_url, pipeline)
+    first, second = (json.loads(f[names.DATA_FIELD.encode()]) for _, f in r.xrange(names.OUTPUT_STREAM))
+    assert first["input_entry_id"] == first_in
+    assert second["article_id"] == "again" and second["reprocessed_from"]["input_entry_id"] == first_in

@@ -14,7 +14,7 @@ def _article(article_id: str) -> EnrichedArticle:
     return EnrichedArticle(
         article_id=article_id, content_hash="0" * 64, url=None, source=None, title=None, lang="fr", status="ok",
         published_at=None, text="Texte.", cleaning=CleaningReport(), entities=[], events=[],
-        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3",
+        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3", version="test",
                               processing_seconds=0.0),
     )
 

@@ -1,14 +1,53 @@
-"""When: the time expression nearest the trigger in the parse, else the publication month."""
+"""When: the time expression of the trigger's own clause, else the date of the event it refers back to, else
+the publication month."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from contracts.models import EventDate
 from service.dates import TimeExpression, publication_period
 from service.events.context import Context
-from service.events.syntax import _clause_head
+from service.events.syntax import _children, _clause_head
+from service.events.triggers import _sense
 from service.gazetteer import fold
+
+# A clause opened by one of these never dates the clause it depends on: "si les manœuvres ont lieu en août"
+# (a condition), "depuis que l'armée a lancé le 24 février son offensive" (the start of a period),
+# "parce qu'il avait été arrêté lundi" (a cause, told earlier).
+_FOREIGN_MARKS = frozenset({"si", "s'", "s’", "depuis", "puisque", "parce", "car", "tandis"})
+# Nor does a clause of its own: a relative clause on another noun, a coordinated or juxtaposed clause.
+_FOREIGN_DEPS = frozenset({"acl:relcl", "acl", "conj", "parataxis"})
+# "lors de sa visite", "au cours de la rencontre", "à l'issue des pourparlers": the frame dates the sentence.
+_FRAMES = frozenset({"lors", "pendant", "durant", "cours", "issue", "occasion", "marge"})
+# Determiners that point back to something already told: "cette visite", "leur entrevue".
+_POINTING = frozenset({"ce", "cet", "cette", "ces", "leur", "leurs", "sa", "son", "ses"})
+_DEFINITE = frozenset({"le", "la", "les", "l'", "l’"})
+
+
+@dataclass
+class DateMemory:
+    """The dated events of an article so far, for the mentions that refer back to them ("lors de cette
+    rencontre", "l'accord"): per event type and per trigger lemma, the latest dated one."""
+
+    by_type: dict[str, EventDate] = field(default_factory=dict)
+    by_lemma: dict[str, EventDate] = field(default_factory=dict)
+
+    def note(self, event_type: str, lemma: str, date: EventDate | None) -> None:
+        if date is not None and date.expression is not None:
+            self.by_type[event_type] = date
+            self.by_lemma[lemma] = date
+
+    def recall(self, event_type: str, lemma: str, determiner: str | None) -> EventDate | None:
+        """The date of the event a noun refers back to: 'cette visite' (any earlier visit), 'la rencontre'
+        (an earlier 'rencontre')."""
+        if determiner in _POINTING:
+            return self.by_type.get(event_type)
+        if determiner in _DEFINITE:
+            return self.by_lemma.get(lemma)
+        return None
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -17,6 +56,91 @@ def _tree_distance(a: Token, b: Token) -> int:
         if t.i in ancestors:
             return n + ancestors[t.i]
     return 99
+
+
+def _is_under(tok: Token, head: Token) -> bool:
+    return tok.i == head.i or any(a.i == head.i for a in tok.ancestors)
+
+
+def _finite(verb: Token) -> bool:
+    return "Fin" in verb.morph.get("VerbForm", []) or any(c.dep_ in ("aux", "aux:tense") for c in verb.children)
+
+
+def _foreign_clause(anchor: Token, tok: Token, sent: Span) -> bool:
+    """The expression belongs to a clause that depends on the trigger's clause without containing the
+    trigger: a condition, a 'since' clause, a relative clause on another noun, a coordinated clause."""
+    own, other = _clause_head(tok), _clause_head(anchor)
+    if other.i == own.i or _is_under(tok, other) or not sent.start <= other.i < sent.end:
+        return False  # the same clause, a governing one, or an arc the parser drew out of the sentence
+    if tok.pos_ == "NOUN" and _is_under(other, tok):
+        return False  # "la visite qu'il effectuera mardi": the trigger noun's own relative clause
+    if not _is_under(other, own):
+        return False
+    current = other
+    for _ in range(8):
+        if current.i == own.i or not sent.start <= current.i < sent.end:
+            return False
+        marks = [c.lower_ for c in current.children if c.dep_ == "mark"]
+        if current.dep_ in _FOREIGN_DEPS or _FOREIGN_MARKS.intersection(marks) or (
+                current.dep_ == "advcl" and not marks and _finite(current)):
+            return True  # an unmarked finite 'advcl' is a coordinated clause the parser hung below
+        current = _clause_head(current.head) if current.head.i != current.i else current
+    return False
+
+
+def _determiner(ctx: Context, noun: Token) -> str | None:
+    return next((c.lower_ for c in _children(ctx, noun) if c.dep_ == "det"), None)
+
+
+def _own_expression(span: Span | None, noun: Token) -> bool:
+    """The expression dates the noun: it hangs on it, or follows it at once ('la rencontre, le 30 juin,
+    entre...', 'la visite mardi de X'), wherever the parser attached it."""
+    if span is None:
+        return False
+    between = span.doc[noun.i + 1:span.start]
+    return _is_under(span.root, noun) or (span.start > noun.i and len(between) <= 2
+                                          and all(t.is_punct or t.pos_ == "ADJ" for t in between))
+
+
+def note_dated_noun(ctx: Context, memory: DateMemory, tok: Token, event_type: str,
+                    expressions: list[TimeExpression]) -> None:
+    """'la rencontre, le 30 juin, entre X et Y': an event noun with its own date, remembered for later mentions
+    even when this one is not coded (background, parties missing)."""
+    if tok.pos_ != "NOUN":
+        return
+    for expr in expressions:
+        if _own_expression(ctx.doc.char_span(expr.start, expr.end, alignment_mode="expand"), tok):
+            memory.note(event_type, tok.lemma_.lower(), expr.date)
+            return
+
+
+def _framed(ctx: Context, noun: Token) -> bool:
+    """'lors de la rencontre', 'au cours de leur entretien', 'à l'issue des pourparlers'."""
+    words = {w.lower_ for c in _children(ctx, noun) if c.dep_ == "case"
+             for w in (c, *(f for f in c.children if f.dep_ == "fixed"))}
+    return bool(words & _FRAMES) or (noun.head.i != noun.i and noun.head.lower_ in _FRAMES
+                                     and bool(words & {"de", "des", "du", "d'", "d’"}))
+
+
+def recalled_date(ctx: Context, memory: DateMemory, tok: Token, event_type: str, sent: Span) -> EventDate | None:
+    """The date of the event this one refers back to: the trigger itself ('cette rencontre', 'la rencontre'),
+    or the frame the sentence is set in ('Lors de leur entrevue, ils avaient convenu...')."""
+    if tok.pos_ == "NOUN":
+        recalled = memory.recall(event_type, tok.lemma_.lower(), _determiner(ctx, tok))
+        if recalled is not None:
+            return recalled
+    for noun in sent:
+        if noun.pos_ != "NOUN" or noun.i == tok.i:
+            continue
+        if not _framed(ctx, noun):
+            continue
+        found = _sense(ctx, noun)
+        if found is None:
+            continue
+        recalled = memory.recall(found.sense.type, noun.lemma_.lower(), _determiner(ctx, noun))
+        if recalled is not None:
+            return recalled
+    return None
 
 
 def _date_for(ctx: Context, tok: Token, sent: Span, expressions: list[TimeExpression], planned: bool,
@@ -31,8 +155,11 @@ def _date_for(ctx: Context, tok: Token, sent: Span, expressions: list[TimeExpres
         if first in ctx.cues.not_event_dates:
             continue
         anchor = span.root
+        reported = _clause_head(anchor).i in attribution_verbs and _clause_head(anchor).i != _clause_head(tok).i
+        if not reported and _foreign_clause(anchor, tok, sent):
+            continue
         distance = float(_tree_distance(anchor, tok))
-        if _clause_head(anchor).i in attribution_verbs and _clause_head(anchor).i != _clause_head(tok).i:
+        if reported:
             distance += 50  # "a annoncé mardi l'agence": the report's date, used only when nothing else is
         distance += abs(span.start - tok.i) / 100
         if best is None or distance < best[0]:

@@ -11,7 +11,7 @@ from contracts.models import Event, Mention
 from service.dates import TimeExpression, find_time_expressions
 from service.events.attribution import _attribution
 from service.events.context import Context, _Party, _Roles
-from service.events.dates import _date_for
+from service.events.dates import DateMemory, _date_for, note_dated_noun, recalled_date
 from service.events.families import civil, complete, in_name, merge_unnamed, patient_roles, threat_target
 from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
@@ -68,7 +68,13 @@ class _Recent:
     target: _Party
 
 
-def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list[tuple[Event, _Recent | None]]:
+def _expressions(ctx: Context, sent: Span) -> list[TimeExpression]:
+    return [TimeExpression(t.start + sent.start_char, t.end + sent.start_char, t.date, t.planned)
+            for t in find_time_expressions(ctx.text[sent.start_char:sent.end_char], ctx.published)]
+
+
+def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
+                     memory: DateMemory) -> list[tuple[Event, _Recent | None]]:
     events: list[tuple[Event, _Recent | None]] = []
     expressions: list[TimeExpression] | None = None
     attribution: str | bool | None = False  # computed lazily, once per sentence
@@ -82,6 +88,9 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
         if in_name(ctx, tok):
             continue
         found = civil(ctx, found, sent)
+        if expressions is None:
+            expressions = _expressions(ctx, sent)
+        note_dated_noun(ctx, memory, tok, found.sense.type, expressions)
         roles = _roles(ctx, tok, found, sent)
         patient_roles(ctx, tok, found, roles)
         threat_target(ctx, tok, found, roles)
@@ -96,17 +105,15 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
         if attribution is False:
             attribution = _attribution(ctx, sent)
         modality = _modality(ctx, tok, sent, found.sense)
-        if expressions is None:
-            expressions = [
-                TimeExpression(t.start + sent.start_char, t.end + sent.start_char, t.date, t.planned)
-                for t in find_time_expressions(ctx.text[sent.start_char:sent.end_char], ctx.published)
-            ]
         if attribution_verbs is None:
             attribution_verbs = {t.i for t in sent
                                  if t.pos_ == "VERB" and t.lemma_.lower() in ctx.cues.attribution_verbs}
         event_date = _date_for(ctx, tok, sent, expressions, modality == "planned", attribution_verbs)
         if found.carried is not None and (event_date is None or event_date.expression is None):
             event_date = found.carried.date
+        if event_date is None or event_date.expression is None:
+            event_date = recalled_date(ctx, memory, tok, sense.type, sent) or event_date
+        memory.note(sense.type, tok.lemma_.lower(), event_date)
         location = roles.location.place if roles.location and roles.location.place else None
         trigger = found.noun if found.noun is not None and found.noun.i < tok.i else tok
         event = Event(
@@ -132,10 +139,11 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None) -> list
 def extract_events(ctx: Context) -> list[Event]:
     events: list[Event] = []
     previous: _Recent | None = None
+    memory = DateMemory()
     for sent in _sentences(ctx.doc):
         if sent.start > 0 and any(t.is_space and "\n" in t.text for t in ctx.doc[max(sent.start - 1, 0):sent.start]):
             previous = None  # a new paragraph: nothing to refer back to
-        found = _sentence_events(ctx, sent, previous)
+        found = _sentence_events(ctx, sent, previous, memory)
         events.extend(e for e, _ in found)
         meetings = [r for e, r in found if e.type == "CONSULT" and r is not None]
         previous = meetings[-1] if meetings else previous
