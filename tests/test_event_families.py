@@ -57,3 +57,18 @@ def test_a_mobilisation_of_reservists_stays_military() -> None:
     text = "La Russie a annoncé mercredi la mobilisation de 300 000 réservistes."
     assert _events(text, "PROTEST") == []
     assert len(_events(text, "MOBILIZE")) == 1
+
+
+def test_a_speaker_beside_a_protest_is_not_its_author() -> None:
+    text = "Le ministre Paul Girard a qualifié mercredi la réforme d'indispensable, malgré les protestations des syndicats."
+    assert all(e.source is None or e.source.name != "Paul Girard" for e in _events(text, "PROTEST"))
+
+
+def test_the_organiser_of_a_strike_is_its_author() -> None:
+    protests = _events("La CGT a organisé une grève dans les transports mercredi.", "PROTEST")
+    assert [e.source.name if e.source else None for e in protests] == ["CGT"]
+
+
+def test_a_sea_is_not_the_target_of_a_missile_fire() -> None:
+    text = "La Corée du Nord a tiré mercredi deux missiles balistiques qui sont tombés en mer du Japon."
+    assert all(e.target is None or "mer" not in e.target.name.lower() for e in _events(text, "ASSAULT"))

@@ -17,12 +17,13 @@ from spacy.tokens import Span, Token
 
 from contracts.models import Actor, Event, EventDate
 from service.events.context import Context, _Found, _Party, _Roles
-from service.events.parties import resolve
-from service.events.syntax import _case_of, _children
+from service.events.parties import _as_target, _party_of_token, resolve
+from service.events.syntax import _case_of, _children, _is_verbal
 from service.lexicon import DATA, TriggerSense
 
 _OF = frozenset({"de", "du", "des", "d'"})
 _AGAINST = ("contre", "sur", "à", "au", "aux", "en")
+_PLACE_CASES = frozenset({"à", "au", "aux", "en", "dans"})
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Families:
     source_alone: frozenset[str] = frozenset()    # TYPE or TYPE.mode
     target_alone: frozenset[str] = frozenset()    # TYPE or TYPE.mode
     named_only: frozenset[str] = frozenset()      # TYPE.mode of an actorless type that needs a named party
+    unnamed: frozenset[str] = frozenset()         # TYPE.mode coded with no party named
+    protest_organisers: frozenset[str] = frozenset()  # verb lemmas
+    state_acts: frozenset[str] = frozenset()      # TYPE.mode
     merge_unnamed: frozenset[str] = frozenset()   # TYPE
     civil_from: frozenset[str] = frozenset()      # TYPE.mode
     civil_to: TriggerSense | None = None
@@ -50,6 +54,9 @@ def parse_families(raw: dict[str, Any]) -> Families:
         source_alone=_words(raw, "source_alone"),
         target_alone=_words(raw, "target_alone"),
         named_only=_words(raw, "named_only"),
+        unnamed=_words(raw, "unnamed"),
+        protest_organisers=_words(raw, "protest_organisers"),
+        state_acts=_words(raw, "state_acts"),
         merge_unnamed=_words(raw, "merge_unnamed"),
         civil_from=_words(civil, "from"),
         civil_to=TriggerSense(*to.split(".", 1)) if "." in to else None,
@@ -102,7 +109,8 @@ def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> Non
     if not swapped and roles.target is not None:
         return
     # "la mise à l'écart du chef de la junte X": deeper than the generic step looks
-    patient: _Party | None = roles.source if swapped else resolve(ctx, of, 3)
+    deep = resolve(ctx, of, 3)  # "du patron de Telegram, Pavel Durov": the person, not the company
+    patient: _Party | None = deep if deep is not None and (not swapped or deep.kind == "PER") else roles.source
     if patient is None or patient.kind == "LOC":
         return
     if swapped:
@@ -117,16 +125,73 @@ def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> Non
     roles.target = patient
 
 
-def threat_target(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
-    """'se réserve le droit de riposter contre X', 'n'exclut pas une intervention contre X': the threatened
-    act's target is the threat's target."""
-    if found.sense.type != "THREATEN" or roles.target is not None or found.noun is None:
+def family_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """The family conventions on who did it to whom, after the generic step."""
+    patient_roles(ctx, tok, found, roles)
+    threat_target(ctx, tok, found, roles)
+    protest_source(ctx, tok, found, roles)
+    struck_place(ctx, tok, found, roles)
+    arrest_place(ctx, found, roles)
+
+
+def protest_source(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """'X a qualifié les résultats d'irréversibles, malgré les protestations de l'opposition': the subject of
+    the clause a protest noun sits in is not the protesters, unless it organises, calls or joins the protest."""
+    if found.sense.type != "PROTEST" or tok.pos_ != "NOUN" or roles.source is None:
         return
-    for act in (c for c in _children(ctx, found.noun) if c.dep_ in ("acl", "nmod")):
+    if roles.source.token in {t.i for t in tok.subtree}:
+        return  # its own party: "la mobilisation des agriculteurs", "les protestations de l'opposition"
+    head = tok.head
+    while head.pos_ in ("ADP", "ADV") and head.head.i != head.i:
+        head = head.head
+    if head.lemma_.lower() not in load_families().protest_organisers:
+        roles.source = None
+
+
+def struck_place(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """'une frappe ciblant des infrastructures situées au Pakistan': where the target lies names who is hit."""
+    if found.sense.type != "ASSAULT" or roles.target is not None or not _is_verbal(tok):
+        return
+    obj = next((c for c in _children(ctx, tok) if c.dep_ in ("obj", "nsubj:pass")), None)
+    if obj is None:
+        return
+    for word in obj.subtree:
+        if word.i - obj.i > 12:
+            break
+        party = _party_of_token(ctx, word)
+        if party is not None and party.kind in ("GOV", "LOC") and _case_of(word) in _PLACE_CASES and (
+                roles.source is None or party.id != roles.source.id):
+            target = _as_target(ctx, party)  # a sea or a region of no country hits no one
+            if target.kind == "GOV" and (roles.source is None or target.id != roles.source.id):
+                roles.target = target
+            return
+
+
+def arrest_place(ctx: Context, found: _Found, roles: _Roles) -> None:
+    """'X a été arrêté en France': an arrest or a sentence is the act of the state where it happens."""
+    if f"{found.sense.type}.{found.sense.mode}" not in load_families().state_acts or roles.source is not None:
+        return
+    place = roles.location
+    if place is None or place.place is None:
+        return
+    state = _as_target(ctx, place)
+    if state.kind == "GOV" and (roles.target is None or state.id != roles.target.id):
+        roles.source = state
+
+
+def threat_target(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """'se réserve le droit de riposter contre X', 'des interdictions de voyager à des dirigeants de X': the
+    complement of the act a threat or a measure names is its target."""
+    if found.sense.type not in ("THREATEN", "SANCTION") or roles.target is not None:
+        return
+    base = found.noun if found.noun is not None else (tok if tok.pos_ == "NOUN" else None)
+    if base is None:
+        return
+    for act in (c for c in _children(ctx, base) if c.dep_ in ("acl", "nmod")):
         for child in _children(ctx, act):
             if child.dep_ in ("obj", "obl:arg", "obl", "obl:mod", "nmod") and _case_of(child) in (None, *_AGAINST):
-                party = resolve(ctx, child, 1)
-                if party is not None and (roles.source is None or party.id != roles.source.id):
+                party = resolve(ctx, child, 2)
+                if party is not None and party.kind != "LOC" and (roles.source is None or party.id != roles.source.id):
                     roles.target = party
                     return
 
@@ -152,7 +217,9 @@ def complete(sense: TriggerSense, roles: _Roles, generic: bool) -> bool:
         return True
     if roles.source is not None and roles.target is None:
         return _listed(sense, fam.source_alone)
-    return roles.source is None and roles.target is not None and _listed(sense, fam.target_alone)
+    if roles.source is None and roles.target is not None:
+        return _listed(sense, fam.target_alone)
+    return roles.source is None and roles.target is None and _listed(sense, fam.unnamed)
 
 
 def _date_ok(a: EventDate | None, b: EventDate | None) -> bool:
