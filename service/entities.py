@@ -46,7 +46,7 @@ def _stoplists() -> _Stoplists:
 
 # A name never ends on these: "Groupe de", "Kim et", "Conseil national électoral du" are cut spans.
 _DANGLING = frozenset({"de", "du", "des", "d'", "d’", "et", "ou", "la", "le", "les", "l'", "l’", "à", "au", "aux"})
-_DANGLING_POS = frozenset({"ADP", "CCONJ", "DET", "PUNCT", "SCONJ"})
+_DANGLING_POS = frozenset({"ADP", "CCONJ", "DET", "PUNCT", "SCONJ", "SPACE"})
 
 
 def _trimmed(span: Span, gaz: Gazetteer) -> Span | None:
@@ -244,6 +244,60 @@ def _cut_by_the_ruler(doc: Doc) -> dict[int, Span]:
 _CUT_AT = frozenset({"de", "du", "des", "d'", "d’"})
 
 
+def _split_known_names(doc: Doc, gaz: Gazetteer) -> dict[int, Span]:
+    """'France | Insoumise': two adjacent spans that together are a gazetteer name (the ruler matched case-exactly
+    the country inside the party's name, the NER took the rest). The whole name, keyed by its first token."""
+    ents = list(doc.ents)
+    return {a.start: Span(doc, a.start, b.end, label=b.label_) for a, b in itertools.pairwise(ents)
+            if a.end == b.start and a.text[-1:].isalpha() and gaz.lookup(doc[a.start:b.end].text) is not None
+            and gaz.lookup(doc[a.start:b.end].text) != gaz.lookup(a.text)}
+
+
+# Common nouns that head a place's or a court's name, written lowercase in French ("place Vauban", "gare
+# Saint-Lazare", "tribunal correctionnel de Paris", "cour d'appel de Dakar"): the NER tags only the name after them.
+_NAME_HEADS = {"place": "LOC", "gare": "LOC", "aéroport": "LOC", "palais": "LOC", "tribunal": "ORG", "cour": "ORG"}
+
+
+def _headed_names(doc: Doc, gaz: Gazetteer) -> list[Span]:
+    """Names headed by a lowercase noun: the head, its adjectives ("correctionnel", "d'appel"), an optional
+    "de/du/de la/de l'", then capitalised words."""
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        label = _NAME_HEADS.get(doc[i].lower_)
+        if label is None or (not doc[i].text[:1].islower() and not doc[i].is_sent_start):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and ((doc[j].pos_ == "ADJ" and doc[j].text.islower())
+                                or (doc[j].lower_ in ("d'", "d’") and j + 1 < len(doc) and doc[j + 1].lower_ == "appel")):
+            j += 2 if doc[j].lower_ in ("d'", "d’") else 1
+        k = j
+        while k < len(doc) and k - j < 2 and doc[k].lower_ in ("de", "du", "d'", "d’", "la", "l'", "l’"):
+            k += 1
+        end = k
+        while end < len(doc) and ((doc[end].text[:1].isupper() and doc[end].text.replace("-", "").isalpha())
+                                  or (end > k and _joins_hyphenated(doc, end))):
+            end += 1
+        # "à la place de Macron", "la place de la France en Afrique": a place's name after "de" is never a
+        # person nor an entity the gazetteer knows; a court's is its town ("tribunal de Paris").
+        if label == "LOC" and k > j and end > k and (doc[k].ent_type_ == "PER" or doc[i - 2:i].text.lower() == "à la"
+                                                      or (doc[k].ent_id_ and gaz.lookup(doc[k:end].text) is not None)):
+            end = k
+        if end > k:
+            out.append(Span(doc, i, end, label=label))
+            i = end
+        else:
+            i += 1
+    return out
+
+
+def _joins_hyphenated(doc: Doc, i: int) -> bool:
+    """A hyphen the tokenizer split out of a compound name ("Part-Dieu")."""
+    return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_ \
+        and i + 1 < len(doc) and doc[i + 1].text[:1].isupper()
+
+
 def _name_word(tok: Token) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and tok.whitespace_ != "\n" \
         and tok.pos_ in ("PROPN", "X", "NOUN")
@@ -289,13 +343,14 @@ def _not_article_text(span: Span) -> bool:
     alone on its line ("International", "Crise économique :"), a photo credit after ©, a run of capitals
     ("PHOTO JEAN DUPONT / LE MONDE")."""
     text = span.doc.text
-    line_start = text.rfind("\n", 0, span.start_char) + 1
-    line_end = text.find("\n", span.end_char)
+    start_char, end_char = span.start_char, span.start_char + len(span.text.rstrip())
+    line_start = text.rfind("\n", 0, start_char) + 1
+    line_end = text.find("\n", end_char)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    rest = line[:span.start_char - line_start] + line[span.end_char - line_start:]
+    rest = line[:start_char - line_start] + line[end_char - line_start:]
     if not rest.strip(" \t:;.-–—•|"):
         return True
-    if "©" in text[line_start:span.start_char]:
+    if "©" in text[line_start:start_char]:
         return True
     doc = span.doc
     if span.text.isupper():
@@ -325,8 +380,16 @@ def extract_entities(
     """`text` is the cleaned text the doc was built from (same offsets, original characters)."""
     drafts: dict[str, _Draft] = {}
     partials: list[Span] = []
-    namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc)
-    absorbed = {i for s in namesakes.values() for i in range(s.start, s.end)}
+    namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc) | _split_known_names(doc, gaz)
+    headed = _headed_names(doc, gaz)
+    absorbed = {i for s in [*namesakes.values(), *headed] for i in range(s.start, s.end)}
+    for span in headed:
+        entry = gaz.lookup(span.text)
+        if entry is not None:
+            drafts.setdefault(entry.id, _Draft(entry.id, entry.name, entry.label, entry.country, known=True)
+                              ).spans.append(span)
+        else:
+            partials.append(span)
     for span in doc.ents:
         rebuilt = namesakes.get(span.start)
         if rebuilt is None and absorbed.intersection(range(span.start, span.end)):

@@ -157,3 +157,28 @@ def test_weekday_opening_a_sentence_is_not_an_entity() -> None:
 def test_name_cut_before_a_known_place_is_kept_whole() -> None:
     entities = _entities("Les combattants de l'Armée de libération du Haut-Karabakh ont rendu leurs armes.")
     assert [e for e in entities if fold(e.name) == fold("Armée de libération du Haut-Karabakh")]
+
+
+def test_lowercase_head_noun_is_part_of_a_place_name() -> None:
+    entities = _entities("Les grévistes se sont rassemblés place Bellecour avant de rejoindre la gare Part-Dieu.")
+    assert {"place bellecour", "gare part dieu"} <= {fold(e.name) for e in entities}
+
+
+def test_court_name_includes_its_town() -> None:
+    entities = _entities("L'élu a été condamné mardi par le tribunal correctionnel de Rennes à deux ans de prison.")
+    assert _named(entities, "tribunal correctionnel de Rennes") and not _named(entities, "Rennes")
+
+
+def test_instead_of_someone_is_not_a_place() -> None:
+    entities = _entities("Elle a pris la place de Julie Vernier à la tête de la fédération.")
+    assert not [e for e in entities if fold(e.name).startswith("place")]
+
+
+def test_party_name_split_by_a_country_inside_it_is_the_party() -> None:
+    entities = _entities("Des députés de la France Insoumise ont rejoint le cortège à Marseille.")
+    assert not _named(entities, "France") and _named(entities, "La France insoumise")
+
+
+def test_subheading_line_is_not_an_entity() -> None:
+    entities = _entities("Le gouvernement a présenté son budget.\nDette publique\nLe déficit atteint 5 % du PIB.")
+    assert not [e for e in entities if "dette" in fold(e.name)]

@@ -126,11 +126,13 @@ NOT_EVENTS: list[tuple[str, str, str | None]] = [
      "militaire entre les deux pays.", "COOPERATE", None),
     ("Kim Jong-un a salué les progrès de la Corée du Nord.", "SUPPORT", "Corée du Nord"),
     ("Le soutien européen à l'Ukraine a été salué par Kiev.", "SUPPORT", "Union européenne"),
+    ("Le sommet a ouvert la voie au désarmement de la Corée du Nord.", "RETREAT", None),
 ]
 
 
 @pytest.mark.parametrize(("text", "event_type", "actor"), NOT_EVENTS, ids=["topic-of-talks", "own-state",
-                                                                           "adjective-is-not-the-union"])
+                                                                           "adjective-is-not-the-union",
+                                                                           "withdrawal-noun-in-passing"])
 def test_sentence_yields_no_such_event(text: str, event_type: str, actor: str | None) -> None:
     out = pipeline(ArticleIn(id="spec", text=text, published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
     wrong = [e for e in out.events if e.type == event_type and (

@@ -363,7 +363,22 @@ def _roles(ctx: Context, tok: Token, found: _Found, sent: Span) -> _Roles:
         roles.target = next((p for p in reversed(ctx.sources) if p.id != roles.source.id), None)
     if roles.source is not None:
         ctx.sources.append(roles.source)
+    _settle_by_parties(ctx, tok, found, roles)
     return roles
+
+
+def _settle_by_parties(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """Where the parties decide the coding: a ceasefire between two sides is an agreement between them
+    ("un cessez-le-feu entre X et Y est entré en vigueur"); a bare withdrawal, ceasefire or disarmament
+    noun with a single party is mostly mentioned in passing ("a conduit au désarmement de X") and is
+    not coded (a verb or verb phrase still is: "X s'est retiré", "X a décrété une trêve")."""
+    rules = ctx.lexicon.rules
+    key = f"{found.sense.type}.{found.sense.mode}"
+    if roles.source is not None and roles.target is not None and key in rules.bilateral_as:
+        found.sense = rules.bilateral_as[key]
+    elif tok.pos_ == "NOUN" and found.noun is None and not _is_verbal(tok) and (
+            found.sense.type in rules.noun_needs_two or key in rules.noun_needs_two):
+        roles.source = roles.target = None
 
 
 def _condemns_an_act(ctx: Context, tok: Token, found: _Found) -> bool:
