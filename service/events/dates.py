@@ -18,8 +18,9 @@ from service.gazetteer import fold
 # (a condition), "depuis que l'armée a lancé le 24 février son offensive" (the start of a period),
 # "parce qu'il avait été arrêté lundi" (a cause, told earlier).
 _FOREIGN_MARKS = frozenset({"si", "s'", "s’", "depuis", "puisque", "parce", "car", "tandis"})
-# Nor does a clause of its own: a relative clause on another noun, a coordinated or juxtaposed clause.
-_FOREIGN_DEPS = frozenset({"acl:relcl", "acl", "conj", "parataxis"})
+# Nor does a relative clause on another noun, nor a later coordinated or juxtaposed clause.
+_RELATIVE = frozenset({"acl:relcl", "acl"})
+_COORDINATED = frozenset({"conj", "parataxis"})
 # "lors de sa visite", "au cours de la rencontre", "à l'issue des pourparlers": the frame dates the sentence.
 _FRAMES = frozenset({"lors", "pendant", "durant", "cours", "issue", "occasion", "marge"})
 # Determiners that point back to something already told: "cette visite", "leur entrevue".
@@ -27,27 +28,35 @@ _POINTING = frozenset({"ce", "cet", "cette", "ces", "leur", "leurs", "sa", "son"
 _DEFINITE = frozenset({"le", "la", "les", "l'", "l’"})
 
 
+# How far back (in tokens, a few sentences) a mention may refer to a dated event: further on, "la rencontre"
+# is as likely another meeting than the one told at the top.
+_RECALL_WINDOW = 150
+
+
 @dataclass
 class DateMemory:
     """The dated events of an article so far, for the mentions that refer back to them ("lors de cette
-    rencontre", "l'accord"): per event type and per trigger lemma, the latest dated one."""
+    rencontre", "lors de la rencontre"): per event type and per trigger lemma, the latest dated one and where."""
 
-    by_type: dict[str, EventDate] = field(default_factory=dict)
-    by_lemma: dict[str, EventDate] = field(default_factory=dict)
+    by_type: dict[str, tuple[int, EventDate]] = field(default_factory=dict)
+    by_lemma: dict[str, tuple[int, EventDate]] = field(default_factory=dict)
 
-    def note(self, event_type: str, lemma: str, date: EventDate | None) -> None:
+    def note(self, event_type: str, tok: Token, date: EventDate | None) -> None:
         if date is not None and date.expression is not None:
-            self.by_type[event_type] = date
-            self.by_lemma[lemma] = date
+            self.by_type[event_type] = (tok.i, date)
+            self.by_lemma[tok.lemma_.lower()] = (tok.i, date)
 
-    def recall(self, event_type: str, lemma: str, determiner: str | None) -> EventDate | None:
-        """The date of the event a noun refers back to: 'cette visite' (any earlier visit), 'la rencontre'
-        (an earlier 'rencontre')."""
+    def recall(self, event_type: str, noun: Token, determiner: str | None, framed: bool) -> EventDate | None:
+        """The date of the event a noun refers back to: 'cette visite', 'leur entrevue' (an earlier event of
+        its type), 'lors de la rencontre' (an earlier 'rencontre'), told a few sentences before at most. A
+        plain definite noun outside a frame ('les négociations entre X et Y') is as often a new event."""
         if determiner in _POINTING:
-            return self.by_type.get(event_type)
-        if determiner in _DEFINITE:
-            return self.by_lemma.get(lemma)
-        return None
+            found = self.by_type.get(event_type)
+        elif determiner in _DEFINITE and framed:
+            found = self.by_lemma.get(noun.lemma_.lower())
+        else:
+            return None
+        return found[1] if found is not None and noun.i - found[0] <= _RECALL_WINDOW else None
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -81,9 +90,14 @@ def _foreign_clause(anchor: Token, tok: Token, sent: Span) -> bool:
         if current.i == own.i or not sent.start <= current.i < sent.end:
             return False
         marks = [c.lower_ for c in current.children if c.dep_ == "mark"]
-        if current.dep_ in _FOREIGN_DEPS or _FOREIGN_MARKS.intersection(marks) or (
-                current.dep_ == "advcl" and not marks and _finite(current)):
-            return True  # an unmarked finite 'advcl' is a coordinated clause the parser hung below
+        if _FOREIGN_MARKS.intersection(marks) or current.dep_ in _RELATIVE:
+            return True
+        if (current.dep_ in _COORDINATED or (current.dep_ == "advcl" and not marks and _finite(current))) and (
+                anchor.i > tok.i):
+            # a later coordinated clause has its own date ('a rappelé X et a rejeté mercredi Y'); an unmarked
+            # finite 'advcl' is such a clause the parser hung below; a date before both verbs dates both
+            # ('Il y a un mois, X a effectué une visite et s'est entretenu avec Y')
+            return True
         current = _clause_head(current.head) if current.head.i != current.i else current
     return False
 
@@ -110,7 +124,7 @@ def note_dated_noun(ctx: Context, memory: DateMemory, tok: Token, event_type: st
         return
     for expr in expressions:
         if _own_expression(ctx.doc.char_span(expr.start, expr.end, alignment_mode="expand"), tok):
-            memory.note(event_type, tok.lemma_.lower(), expr.date)
+            memory.note(event_type, tok, expr.date)
             return
 
 
@@ -126,7 +140,7 @@ def recalled_date(ctx: Context, memory: DateMemory, tok: Token, event_type: str,
     """The date of the event this one refers back to: the trigger itself ('cette rencontre', 'la rencontre'),
     or the frame the sentence is set in ('Lors de leur entrevue, ils avaient convenu...')."""
     if tok.pos_ == "NOUN":
-        recalled = memory.recall(event_type, tok.lemma_.lower(), _determiner(ctx, tok))
+        recalled = memory.recall(event_type, tok, _determiner(ctx, tok), framed=_framed(ctx, tok))
         if recalled is not None:
             return recalled
     for noun in sent:
@@ -137,7 +151,7 @@ def recalled_date(ctx: Context, memory: DateMemory, tok: Token, event_type: str,
         found = _sense(ctx, noun)
         if found is None:
             continue
-        recalled = memory.recall(found.sense.type, noun.lemma_.lower(), _determiner(ctx, noun))
+        recalled = memory.recall(found.sense.type, noun, _determiner(ctx, noun), framed=True)
         if recalled is not None:
             return recalled
     return None

@@ -110,9 +110,9 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         event_date = _date_for(ctx, tok, sent, expressions, modality == "planned", attribution_verbs)
         if found.carried is not None and (event_date is None or event_date.expression is None):
             event_date = found.carried.date
-        if event_date is None or event_date.expression is None:
+        if found.carried is None and (event_date is None or event_date.expression is None):
             event_date = recalled_date(ctx, memory, tok, sense.type, sent) or event_date
-        memory.note(sense.type, tok.lemma_.lower(), event_date)
+        memory.note(sense.type, tok, event_date)
         location = roles.location.place if roles.location and roles.location.place else None
         trigger = found.noun if found.noun is not None and found.noun.i < tok.i else tok
         event = Event(
