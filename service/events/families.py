@@ -17,13 +17,14 @@ from spacy.tokens import Span, Token
 
 from contracts.models import Actor, Event, EventDate
 from service.events.context import Context, _Found, _Party, _Roles
-from service.events.parties import _as_target, _party_of_token, resolve
+from service.events.parties import _as_target, _party_of_token, _previous, resolve
 from service.events.syntax import _case_of, _children, _is_verbal
 from service.lexicon import DATA, TriggerSense
 
 _OF = frozenset({"de", "du", "des", "d'"})
 _AGAINST = ("contre", "sur", "à", "au", "aux", "en")
 _PLACE_CASES = frozenset({"à", "au", "aux", "en", "dans"})
+_DEMONSTRATIVE = frozenset({"ce", "cet", "cette", "ces"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Families:
     unnamed: frozenset[str] = frozenset()         # TYPE.mode coded with no party named
     protest_organisers: frozenset[str] = frozenset()  # verb lemmas
     state_acts: frozenset[str] = frozenset()      # TYPE.mode
+    answer_types: frozenset[str] = frozenset()    # TYPE or TYPE.mode
     merge_unnamed: frozenset[str] = frozenset()   # TYPE
     civil_from: frozenset[str] = frozenset()      # TYPE.mode
     civil_to: TriggerSense | None = None
@@ -57,6 +59,7 @@ def parse_families(raw: dict[str, Any]) -> Families:
         unnamed=_words(raw, "unnamed"),
         protest_organisers=_words(raw, "protest_organisers"),
         state_acts=_words(raw, "state_acts"),
+        answer_types=_words(raw, "answer_types"),
         merge_unnamed=_words(raw, "merge_unnamed"),
         civil_from=_words(civil, "from"),
         civil_to=TriggerSense(*to.split(".", 1)) if "." in to else None,
@@ -132,6 +135,28 @@ def family_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None
     protest_source(ctx, tok, found, roles)
     struck_place(ctx, tok, found, roles)
     arrest_place(ctx, found, roles)
+    answered_party(ctx, tok, found, roles)
+
+
+def answered_party(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
+    """'X a qualifié les résultats d'irréversibles. Y a contesté cette déclaration': a rejection or accusation of
+    'cette déclaration', 'ces accusations' answers the party named in the sentence before."""
+    fam = load_families()
+    if not _listed(found.sense, fam.answer_types) or roles.source is None or roles.target is not None:
+        return
+    obj = next((c for c in _children(ctx, tok) if c.dep_ == "obj"), None) if _is_verbal(tok) else None
+    if obj is None or not any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVE for c in obj.children):
+        return
+    sent = tok.sent
+    if sent.start == 0:
+        return
+    before = ctx.doc[sent.start - 1].sent.start
+    for party in _previous(ctx, sent.start, ("PER", "ORG", "GOV"), 3):
+        if party.token < before:
+            return
+        if party.id != roles.source.id:
+            roles.target = party
+            return
 
 
 def protest_source(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
