@@ -131,6 +131,24 @@ def _canonical(span: Span, gaz: Gazetteer) -> GazetteerEntry | None:
     return gaz.lookup(_LEADING.sub("", span.text))
 
 
+# Capitalised function words: "UN autoproclamé", "À LA UNE" shout; they are not the acronyms they spell.
+_SHOUTED = frozenset({"un", "une", "le", "la", "les", "de", "des", "du", "en", "et", "il", "on", "au", "ou"})
+
+
+def _acronym_misread(span: Span) -> bool:
+    """A gazetteer acronym that is something else here: a road number ("la RN 24", "l'A7") or a capitalised
+    function word ("UN")."""
+    if len(span) != 1 or not span.text.isupper():
+        return False
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    return span.text.lower() in _SHOUTED or (after is not None and after.like_num)
+
+
+def _cut_by_the_end(span: Span) -> bool:
+    """The span is the text's last word and the text stops without punctuation: the page was cut there."""
+    return span.end_char >= len(span.doc.text.rstrip()) and span.text[-1:].isalpha()
+
+
 def _partial_owner(span: Span, drafts: list[_Draft]) -> _Draft | None:
     """The already-named entity that a partial name ("Kim", "M. Poutine") refers to."""
     words = set(fold(_LEADING.sub("", span.text)).split())
@@ -400,10 +418,9 @@ def extract_entities(
         # A rebuilt span's ent_id_ is its root token's, the ruler's match: only its own text may be looked up.
         entry = gaz.lookup(_LEADING.sub("", span.text)) if rebuilt is not None else _canonical(span, gaz)
         if entry is not None:
-            draft = drafts.setdefault(
-                entry.id, _Draft(entry.id, entry.name, entry.label, entry.country, known=True)
-            )
-            draft.spans.append(span)
+            if not _acronym_misread(span):
+                drafts.setdefault(entry.id, _Draft(entry.id, entry.name, entry.label, entry.country, known=True)
+                                  ).spans.append(span)
             continue
         label = _LABELS.get(span.label_)
         cut = _trimmed(span, gaz) if label is not None else None
@@ -421,6 +438,13 @@ def extract_entities(
     # Longest names first, so that "Kim" can attach to "Kim Jong-un" found anywhere in the text.
     for span in sorted(partials, key=lambda s: -len(s.text)):
         owner = _partial_owner(span, list(drafts.values()))
+        if owner is None and _cut_by_the_end(span):
+            # "... a appelé à éliminer Zele": a page cut mid-word; the name is one already named, or nothing.
+            last = fold(span[-1].text)
+            owner = next((d for d in drafts.values() if len(last) > 2
+                          and any(w.startswith(last) for w in fold(d.name).split())), None)
+            if owner is None:
+                continue
         if owner is not None:
             owner.spans.append(span)
             continue

@@ -182,3 +182,19 @@ def test_party_name_split_by_a_country_inside_it_is_the_party() -> None:
 def test_subheading_line_is_not_an_entity() -> None:
     entities = _entities("Le gouvernement a présenté son budget.\nDette publique\nLe déficit atteint 5 % du PIB.")
     assert not [e for e in entities if "dette" in fold(e.name)]
+
+
+def test_road_number_is_not_the_party_of_the_same_acronym() -> None:
+    entities = _entities("Les tracteurs bloquent la RN 12 à l'entrée de Brest depuis l'aube.")
+    assert not _named(entities, "Rassemblement national")
+
+
+def test_capitalised_article_is_not_an_acronym() -> None:
+    entities = _entities("UN nouveau budget a été voté par les députés à Paris.")
+    assert not _named(entities, "Organisation des Nations unies") and not _named(entities, "ONU")
+
+
+def test_name_cut_by_the_end_of_a_page_is_the_person_already_named() -> None:
+    entities = _entities("Volodymyr Zelensky a reçu des soldats blessés. Le Kremlin a promis de répondre à Zele")
+    assert not [e for e in entities if fold(e.name) == "zele"]
+    assert any(m.text == "Zele" for m in _named(entities, "Volodymyr Zelensky")[0].mentions)
