@@ -381,8 +381,7 @@ def _not_article_text(span: Span) -> bool:
 def _without_nested(drafts: dict[str, _Draft]) -> dict[str, _Draft]:
     """A mention inside another entity's longer mention is part of that name ("Colombie" in "Forces armées
     révolutionnaires de Colombie"): dropped, and an entity left without mentions with it."""
-    # Only names contain names: a role phrase ("numéro deux du Conseil de sécurité") keeps the name in it.
-    spans = [(s.start, s.end) for d in drafts.values() for s in d.spans if s.text[:1].isupper()]
+    spans = [(s.start, s.end) for d in drafts.values() for s in d.spans]
     out = {}
     for key, draft in drafts.items():
         draft.spans = [s for s in draft.spans if not any(
@@ -458,6 +457,7 @@ def extract_entities(
                         and fold(d.name) == fold(name)), key)
         drafts.setdefault(key, _Draft(key, name, label, None, known=False)).spans.append(span)
     _join_acronyms(doc, drafts)
+    drafts = _without_nested(drafts)  # before role mentions: "président de la Banque mondiale" keeps the bank
 
     # Titles ("le président russe") count only for entities the article already names.
     for entity_id, start, end in title_matches:
@@ -467,7 +467,6 @@ def extract_entities(
     _bare_surnames(doc, drafts)
     _learned_titles(doc, drafts, gaz)
 
-    drafts = _without_nested(drafts)
     # Known only through a lowercase alias ("pays occidentaux") or a role: a description, not a name.
     drafts = {k: d for k, d in drafts.items() if not d.known or k in named}
     table = EntityTable()

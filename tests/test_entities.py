@@ -198,3 +198,9 @@ def test_name_cut_by_the_end_of_a_page_is_the_person_already_named() -> None:
     entities = _entities("Volodymyr Zelensky a reçu des soldats blessés. Le Kremlin a promis de répondre à Zele")
     assert not [e for e in entities if fold(e.name) == "zele"]
     assert any(m.text == "Zele" for m in _named(entities, "Volodymyr Zelensky")[0].mentions)
+
+
+def test_body_named_inside_a_role_phrase_stays_an_entity() -> None:
+    entities = _entities("Le président de la Banque mondiale, Ajay Banga, a salué l'accord. "
+                         "Le président de la Banque mondiale a ensuite quitté Nairobi.")
+    assert _named(entities, "Banque mondiale")
