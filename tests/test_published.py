@@ -179,3 +179,24 @@ def test_article_with_an_unreadable_date_is_processed_and_says_why(raw: Any, rea
 def test_article_without_a_date_has_no_warning(outputs: dict[str, EnrichedArticle]) -> None:
     out = outputs["None"]
     assert out.published_at is None and out.published_at_ignored is None and out.published_at_precision is None
+
+
+def test_worker_counts_an_ignored_date_and_publishes_the_article(redis_url: str) -> None:
+    import redis as redis_py
+
+    from service.metrics import REGISTRY
+    from tests.conftest import read_stream, run_burst, xadd_article
+
+    def ignored() -> float:
+        return REGISTRY.get_sample_value("depeche_published_at_ignored_total", {"reason": "unparseable"}) or 0.0
+
+    client = redis_py.Redis.from_url(redis_url)
+    before = ignored()
+    xadd_article(client, {"id": "undated", "published_at": "le jour d'après",
+                          "text": "Le Premier ministre a reçu mardi les syndicats à Matignon pour parler des salaires."})
+    run_burst(redis_url)
+    [out] = read_stream(client, names.OUTPUT_STREAM)
+    assert out["published_at_ignored"]["reason"] == "unparseable"
+    assert client.xlen(names.DLQ_STREAM) == 0
+    assert ignored() == before + 1
+    client.close()
