@@ -45,6 +45,7 @@ class Rules:
     embedded_target: frozenset[str] = frozenset()
     condemned_act: frozenset[str] = frozenset()
     act_nouns: frozenset[str] = frozenset()
+    condemnable: frozenset[str] = frozenset()
     bilateral_as: dict[str, TriggerSense] = field(default_factory=dict)
     noun_needs_two: frozenset[str] = frozenset()
 
@@ -137,6 +138,7 @@ def _rules(raw: dict[str, Any]) -> Rules:
         embedded_target=frozenset(str(t) for t in raw.get("embedded_target") or ()),
         condemned_act=frozenset(str(t) for t in raw.get("condemned_act") or ()),
         act_nouns=_words(raw, "act_nouns"),
+        condemnable=frozenset(str(t) for t in raw.get("condemnable") or ()),
         bilateral_as={str(k): TriggerSense(*str(v).split(".", 1)) for k, v in (raw.get("bilateral_as") or {}).items()},
         noun_needs_two=frozenset(str(t) for t in raw.get("noun_needs_two") or ()),
     )

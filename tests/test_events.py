@@ -127,12 +127,14 @@ NOT_EVENTS: list[tuple[str, str, str | None]] = [
     ("Kim Jong-un a salué les progrès de la Corée du Nord.", "SUPPORT", "Corée du Nord"),
     ("Le soutien européen à l'Ukraine a été salué par Kiev.", "SUPPORT", "Union européenne"),
     ("Le sommet a ouvert la voie au désarmement de la Corée du Nord.", "RETREAT", None),
+    ("La Commission de l'Union africaine a rencontré lundi l'Union africaine.", "CONSULT", None),
 ]
 
 
 @pytest.mark.parametrize(("text", "event_type", "actor"), NOT_EVENTS, ids=["topic-of-talks", "own-state",
                                                                            "adjective-is-not-the-union",
-                                                                           "withdrawal-noun-in-passing"])
+                                                                           "withdrawal-noun-in-passing",
+                                                                           "a-body-and-its-parent"])
 def test_sentence_yields_no_such_event(text: str, event_type: str, actor: str | None) -> None:
     out = pipeline(ArticleIn(id="spec", text=text, published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
     wrong = [e for e in out.events if e.type == event_type and (

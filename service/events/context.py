@@ -50,7 +50,7 @@ class Context:
     parties: dict[tuple[int, int], _Party | None] = field(init=False, default_factory=dict)
     mentions: dict[int, list[tuple[Token, _Party, str]]] = field(init=False, default_factory=dict)
     senses: dict[int, _Found | None] = field(init=False, default_factory=dict)
-    sources: list[_Party] = field(init=False, default_factory=list)  # who acted, trigger by trigger so far
+    sources: list[_Party] = field(init=False, default_factory=list)  # who committed acts one may condemn, so far
 
     def __post_init__(self) -> None:
         self.cross = _cross_paragraph(self.doc)

@@ -16,6 +16,7 @@ from service.events.parties import (
     resolve,
 )
 from service.events.syntax import _case_of, _children, _complements, _is_passive, _is_time_word, _is_verbal
+from service.gazetteer import fold
 from service.lexicon import TriggerSense
 
 _TARGET_CASES = frozenset({"avec", "à", "au", "aux", "contre", "auprès", "envers", "vers", "entre", "pour", "sur",
@@ -361,7 +362,7 @@ def _roles(ctx: Context, tok: Token, found: _Found, sent: Span) -> _Roles:
     roles = _verb_roles(ctx, tok, found, sent) if _is_verbal(tok) else _noun_roles(ctx, tok, found, sent)
     if roles.target is None and roles.source is not None and _condemns_an_act(ctx, tok, found):
         roles.target = next((p for p in reversed(ctx.sources) if p.id != roles.source.id), None)
-    if roles.source is not None:
+    if roles.source is not None and found.sense.type in ctx.lexicon.rules.condemnable:
         ctx.sources.append(roles.source)
     _settle_by_parties(ctx, tok, found, roles)
     return roles
@@ -396,7 +397,8 @@ def _condemns_an_act(ctx: Context, tok: Token, found: _Found) -> bool:
 def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
     rules = ctx.lexicon.rules
     if roles.source is not None and roles.target is not None:
-        return roles.source.id != roles.target.id and not _own_country(roles.source, roles.target)
+        return roles.source.id != roles.target.id and not _own_country(roles.source, roles.target) \
+            and not _part_of(roles.source, roles.target)
     if sense.type in rules.actorless or f"{sense.type}.{sense.mode}" in rules.actorless:
         return True
     if sense.type in rules.source_only:
@@ -404,6 +406,13 @@ def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
     if sense.type in rules.target_only:
         return roles.target is not None
     return False
+
+
+def _part_of(source: _Party, target: _Party) -> bool:
+    """'le Conseil de sécurité de l'ONU' and 'l'ONU': a body and the one its name says it belongs to are
+    one side, not two."""
+    a, b = set(fold(source.actor.name).split()), set(fold(target.actor.name).split())
+    return bool(a) and bool(b) and (a < b or b < a) and (source.kind != "PER" and target.kind != "PER")
 
 
 def _own_country(source: _Party, target: _Party) -> bool:
