@@ -310,6 +310,33 @@ def _headed_names(doc: Doc, gaz: Gazetteer) -> list[Span]:
     return out
 
 
+_COMPASS_WORDS = frozenset({"nord", "sud", "est", "ouest"})
+_REGION_ADJECTIVES = frozenset({"centrale", "orientale", "occidentale", "australe", "septentrionale", "méridionale",
+                                "subsaharienne"})
+
+
+def _qualified_regions(doc: Doc, gaz: Gazetteer) -> dict[int, Span]:
+    """'Asie du Sud-Est', 'Afrique du Nord', 'Europe de l'Est': a continent or a region qualified by a compass point
+    is another region, not the whole one. The whole name, keyed by its first token."""
+    out: dict[int, Span] = {}
+    for span in doc.ents:
+        entry = gaz.entries.get(span.ent_id_) if span.ent_id_ else None
+        if entry is None or entry.label != "LOC" or entry.country or span.end >= len(doc):
+            continue
+        end = span.end
+        if doc[end].lower_ in _REGION_ADJECTIVES:
+            end += 1
+        elif doc[end].lower_ in ("du", "de"):
+            k = end + 1 + (end + 1 < len(doc) and doc[end + 1].lower_ in ("l'", "l’"))
+            if k < len(doc) and doc[k].text[:1].isupper() and set(fold(doc[k].text).split()) <= _COMPASS_WORDS:
+                end = k + 1
+                if end + 1 < len(doc) and _joins_hyphenated(doc, end) and doc[end + 1].lower_ in _COMPASS_WORDS:
+                    end += 2
+        if end > span.end:
+            out[span.start] = Span(doc, span.start, end, label="LOC")
+    return out
+
+
 def _joins_hyphenated(doc: Doc, i: int) -> bool:
     """A hyphen the tokenizer split out of a compound name ("Part-Dieu")."""
     return doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_ \
@@ -318,7 +345,7 @@ def _joins_hyphenated(doc: Doc, i: int) -> bool:
 
 def _name_word(tok: Token) -> bool:
     return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and tok.whitespace_ != "\n" \
-        and tok.pos_ in ("PROPN", "X", "NOUN")
+        and tok.pos_ in ("PROPN", "X", "NOUN") and fold(tok.text) not in _stoplists().not_names
 
 
 def _join_acronyms(doc: Doc, drafts: dict[str, _Draft]) -> None:
@@ -397,7 +424,8 @@ def extract_entities(
     """`text` is the cleaned text the doc was built from (same offsets, original characters)."""
     drafts: dict[str, _Draft] = {}
     partials: list[Span] = []
-    namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc) | _split_known_names(doc, gaz)
+    namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc) | _split_known_names(doc, gaz) \
+        | _qualified_regions(doc, gaz)
     headed = _headed_names(doc, gaz)
     absorbed = {i for s in [*namesakes.values(), *headed] for i in range(s.start, s.end)}
     for span in headed:

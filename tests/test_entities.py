@@ -204,3 +204,14 @@ def test_body_named_inside_a_role_phrase_stays_an_entity() -> None:
     entities = _entities("Le président de la Banque mondiale, Ajay Banga, a salué l'accord. "
                          "Le président de la Banque mondiale a ensuite quitté Nairobi.")
     assert _named(entities, "Banque mondiale")
+
+
+def test_continent_with_a_compass_point_is_another_region() -> None:
+    entities = _entities("Le ministre a fait une tournée en Afrique de l'Ouest et en Asie du Sud-Est.")
+    names = {fold(e.name) for e in entities}
+    assert {"afrique de l ouest", "asie du sud est"} <= names and not names & {"afrique", "asie"}
+
+
+def test_known_person_then_a_weekday_is_that_person() -> None:
+    entities = _entities("Le président Trump Mardi a reçu les industriels à la Maison Blanche.")
+    assert _named(entities, "Donald Trump") and not [e for e in entities if "mardi" in fold(e.name)]
