@@ -41,7 +41,7 @@ def actors_of(event: Event) -> tuple[str, str]:
     return ids
 
 
-def cluster_spec(event: Event) -> dict[str, Any]:
+def cluster_spec(event: Event, event_prefix: str = names.EVENT_PREFIX) -> dict[str, Any]:
     """What the commit script needs to place this event in a cluster."""
     date = event.date.value if event.date else ""
     period = date[:7] if len(date) >= 7 else date  # the month, or the year when that is all we know
@@ -57,7 +57,7 @@ def cluster_spec(event: Event) -> dict[str, Any]:
         "modality": event.modality,
     }
     return {
-        "group": f"{names.EVENT_PREFIX}g:{base}",
+        "group": f"{event_prefix}g:{base}",
         "base": base,
         "exact": _digest(event.type, actors, date) if date != period else base,
         "date": date,

@@ -265,10 +265,11 @@ class CommitItem:
 
 class Committer:
     def __init__(self, redis: Redis | RedisCluster, *, input_stream: str, output_stream: str, dlq_stream: str,
-                 events_stream: str, group: str, dedup_ttl: int, maxlen: int) -> None:
+                 events_stream: str, group: str, dedup_ttl: int, maxlen: int,
+                 event_prefix: str = names.EVENT_PREFIX) -> None:
         self._redis = redis
         self._script = redis.register_script(_SCRIPT)
-        self._keys = [input_stream, output_stream, dlq_stream, events_stream, names.EVENT_PREFIX]
+        self._keys = [input_stream, output_stream, dlq_stream, events_stream, event_prefix]
         self._head = [group, dedup_ttl, maxlen]
 
     async def commit(self, items: list[CommitItem]) -> list[str]:

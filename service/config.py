@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         default=False,
         description="REDIS_URL names one node of a Redis Cluster; streams default to their `{depeche}:` names.",
     )
+    key_tag: str = Field(
+        default=names.DEFAULT_KEY_TAG, pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Hash tag of this pipeline's keys ({depeche}:...): one pipeline lives in one cluster slot.",
+    )
     redis_ca_file: str | None = Field(default=None, description="CA bundle for rediss:// (server verification).")
     redis_cert_file: str | None = Field(default=None, description="Client certificate for mutual TLS.")
     redis_key_file: str | None = Field(default=None, description="Client key for mutual TLS.")
@@ -82,11 +86,16 @@ class Settings(BaseSettings):
         tag, and streams named by hand must carry it."""
         if not self.redis_cluster:
             return self
+        keys = self.keys
         for attr in ("input_stream", "output_stream", "events_stream", "dlq_stream"):
             name = getattr(self, attr)
-            name = names.CLUSTER_STREAMS.get(name, name)
-            if key_slot(name.encode()) != key_slot(names.KEY_PREFIX.encode()):
-                raise ValueError(f"DEPECHE_{attr.upper()}={name!r} must carry the hash tag {names.HASH_TAG} "
+            name = keys.cluster_stream(name) if name in names.STREAMS else name
+            if key_slot(name.encode()) != key_slot(keys.prefix.encode()):
+                raise ValueError(f"DEPECHE_{attr.upper()}={name!r} must carry the hash tag {keys.hash_tag} "
                                  "on Redis Cluster (the commit script touches every stream at once)")
             setattr(self, attr, name)
         return self
+
+    @property
+    def keys(self) -> names.KeySpace:
+        return names.KeySpace(self.key_tag)

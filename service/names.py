@@ -12,6 +12,8 @@ Redis keeps the historical stream names producers already use.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Scrapers XADD raw articles here with a single `data` field holding JSON.
 INPUT_STREAM = "articles.raw"
 # One enriched-article JSON per input article, in a `data` field.
@@ -28,20 +30,59 @@ DATA_FIELD = "data"
 # Optional input field: "1" re-enriches the article even if its content was seen (a backfill).
 REPROCESS_FIELD = "reprocess"
 
+STREAMS = (INPUT_STREAM, OUTPUT_STREAM, EVENTS_STREAM, DLQ_STREAM)
 # One pipeline = one hash tag = one cluster slot (Redis hashes only what is between the braces).
-HASH_TAG = "{depeche}"
-KEY_PREFIX = f"{HASH_TAG}:"
-# Stream names on Redis Cluster: the same names under the pipeline's hash tag.
-CLUSTER_STREAMS = {name: f"{KEY_PREFIX}{name}" for name in (INPUT_STREAM, OUTPUT_STREAM, EVENTS_STREAM, DLQ_STREAM)}
+# DEPECHE_KEY_TAG names it; several pipelines can share a cluster under different tags.
+DEFAULT_KEY_TAG = "depeche"
 
-# dedup:<sha256 of normalized text> -> "<article id> <input entry id> <output entry id>" of the first output.
-DEDUP_PREFIX = f"{KEY_PREFIX}dedup:"
-# Near-duplicate index (MinHash LSH buckets and signatures), shared by all replicas.
-NEAR_PREFIX = f"{KEY_PREFIX}near:"
-# Event clustering state: per group of candidate events a hash of clusters (g:), and per cluster the
-# articles counted (a:) and the last record published (r:).
-EVENT_PREFIX = f"{KEY_PREFIX}event:"
+
+@dataclass(frozen=True)
+class KeySpace:
+    """The keys of one pipeline, all under its hash tag."""
+
+    tag: str = DEFAULT_KEY_TAG
+
+    @property
+    def hash_tag(self) -> str:
+        return "{" + self.tag + "}"
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.hash_tag}:"
+
+    @property
+    def dedup_prefix(self) -> str:
+        """dedup:<sha256 of normalized text> -> "<article id> <input entry id> <output entry id>" of the last output."""
+        return f"{self.prefix}dedup:"
+
+    @property
+    def near_prefix(self) -> str:
+        """Near-duplicate index (MinHash LSH buckets and signatures), shared by all replicas."""
+        return f"{self.prefix}near:"
+
+    @property
+    def event_prefix(self) -> str:
+        """Event clustering: per group of candidate events a hash of clusters (g:), and per cluster the
+        articles counted (a:) and the last record published (r:)."""
+        return f"{self.prefix}event:"
+
+    def dedup_key(self, content_hash: str) -> str:
+        return f"{self.dedup_prefix}{content_hash}"
+
+    def cluster_stream(self, name: str) -> str:
+        """A stream's name on Redis Cluster: under the pipeline's hash tag."""
+        return f"{self.prefix}{name}"
+
+
+# The default pipeline's names, for code and tools that do not take settings.
+DEFAULT_KEYS = KeySpace()
+HASH_TAG = DEFAULT_KEYS.hash_tag
+KEY_PREFIX = DEFAULT_KEYS.prefix
+CLUSTER_STREAMS = {name: DEFAULT_KEYS.cluster_stream(name) for name in STREAMS}
+DEDUP_PREFIX = DEFAULT_KEYS.dedup_prefix
+NEAR_PREFIX = DEFAULT_KEYS.near_prefix
+EVENT_PREFIX = DEFAULT_KEYS.event_prefix
 
 
 def dedup_key(content_hash: str) -> str:
-    return f"{DEDUP_PREFIX}{content_hash}"
+    return DEFAULT_KEYS.dedup_key(content_hash)

@@ -80,10 +80,10 @@ def bands_for(threshold: float) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def band_keys(sig: np.ndarray, threshold: float) -> list[str]:
+def band_keys(sig: np.ndarray, threshold: float, prefix: str = names.NEAR_PREFIX) -> list[str]:
     b, r = bands_for(threshold)
     return [
-        f"{names.NEAR_PREFIX}b:{i}:{hashlib.blake2b(sig[i * r:(i + 1) * r].tobytes(), digest_size=8).hexdigest()}"
+        f"{prefix}b:{i}:{hashlib.blake2b(sig[i * r:(i + 1) * r].tobytes(), digest_size=8).hexdigest()}"
         for i in range(b)
     ]
 
@@ -93,6 +93,7 @@ class NearDuplicateIndex:
     redis: Redis
     threshold: float
     ttl_seconds: int
+    prefix: str = names.NEAR_PREFIX
 
     async def check_and_add(self, entry_id: str, article_id: str, sig: np.ndarray | None) -> NearDuplicate | None:
         """Index this article and return the most similar earlier one above the threshold, if any.
@@ -100,8 +101,8 @@ class NearDuplicateIndex:
         No signature (a text too short to compare) means nothing to index and no near duplicate."""
         if sig is None:
             return None
-        keys = band_keys(sig, self.threshold)
-        sig_key = f"{names.NEAR_PREFIX}sig:{entry_id}"
+        keys = band_keys(sig, self.threshold, self.prefix)
+        sig_key = f"{self.prefix}sig:{entry_id}"
         pipe = self.redis.pipeline(transaction=False)
         for key in keys:
             pipe.smembers(key)
@@ -118,7 +119,7 @@ class NearDuplicateIndex:
             return None
         pipe = self.redis.pipeline(transaction=False)
         for c in candidates:
-            pipe.hmget(f"{names.NEAR_PREFIX}sig:{c}", "a", "s")
+            pipe.hmget(f"{self.prefix}sig:{c}", "a", "s")
         best: NearDuplicate | None = None
         for other_article, other_sig in await pipe.execute():
             if other_sig is None or other_article is None or other_article.decode() == article_id:

@@ -76,6 +76,7 @@ class Worker:
         self.settings = settings
         self.pipeline = pipeline
         self.redis: Any = redis if redis is not None else make_client(settings)
+        self.keys = settings.keys
         self.committer = Committer(
             self.redis,
             input_stream=settings.input_stream,
@@ -85,8 +86,10 @@ class Worker:
             group=settings.group,
             dedup_ttl=settings.dedup_ttl_seconds,
             maxlen=settings.output_maxlen,
+            event_prefix=self.keys.event_prefix,
         )
-        self.near = NearDuplicateIndex(self.redis, settings.near_duplicate_threshold, settings.dedup_ttl_seconds)
+        self.near = NearDuplicateIndex(self.redis, settings.near_duplicate_threshold, settings.dedup_ttl_seconds,
+                                       self.keys.near_prefix)
         self.reclaimer = Reclaimer(self)
         self.monitor = GroupMonitor(self.redis, settings)
         self.model_loaded = False
@@ -177,19 +180,26 @@ class Worker:
         """Validate, dedup, enrich and commit a batch. Returns the commit result per entry."""
         if not entries:
             return []
-        lease = asyncio.create_task(self._hold([e for e, _ in entries]))  # noqa: RUF006 - cancelled below
+        done = asyncio.Event()
+        lease = asyncio.create_task(self._hold([e for e, _ in entries], done))  # noqa: RUF006 - ended below
         try:
             return await self._process(entries, deliveries or {})
         finally:
+            done.set()
             lease.cancel()
 
-    async def _hold(self, entry_ids: list[Any]) -> None:
+    async def _hold(self, entry_ids: list[Any], done: asyncio.Event) -> None:
         """Keep entries we are still working on from looking idle, so no reclaimer takes them from us.
 
-        XCLAIM ... JUSTID to ourselves resets the idle time without counting a delivery."""
+        XCLAIM ... JUSTID to ourselves resets the idle time without counting a delivery. The loop ends on
+        `done`, not only on cancellation: redis-py may turn a cancellation during a command into a
+        connection error, and a lease that outlived its batch would keep a failed entry from ever being
+        retried (found by tests/test_worker_burst.py's poison test)."""
         s = self.settings
-        while True:
-            await asyncio.sleep(s.reclaim_idle_ms / 3000)
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=s.reclaim_idle_ms / 3000)
+                return
             with contextlib.suppress(redis.exceptions.RedisError):
                 await self.redis.xclaim(s.input_stream, s.group, s.consumer, 0, entry_ids, justid=True)
 
@@ -232,8 +242,7 @@ class Worker:
             return None
         return await self.near.check_and_add(v.entry_id, v.article.id, comparable_signature(result.text))
 
-    @staticmethod
-    def _output_item(v: _Valid, result: EnrichedArticle, now: str) -> CommitItem:
+    def _output_item(self, v: _Valid, result: EnrichedArticle, now: str) -> CommitItem:
         """The output cut at the values only the commit script knows: event keys, the output it replaces."""
         slots: dict[tuple[str, ...], str] = {("events", str(i), "event_key"): f"e{i + 1}"
                                              for i in range(len(result.events))}
@@ -243,9 +252,9 @@ class Worker:
         source = article.source or (urlsplit(article.url).hostname if article.url else None) or "unknown"
         return CommitItem(
             "re" if v.reprocess else "out", v.entry_id, document=slotted(result.model_dump(mode="json"), slots),
-            dedup_key=names.dedup_key(v.digest), article_id=article.id,
+            dedup_key=self.keys.dedup_key(v.digest), article_id=article.id,
             spec={"url": article.url, "source": source, "now": now,
-                  "events": [cluster_spec(event) for event in result.events]},
+                  "events": [cluster_spec(event, self.keys.event_prefix) for event in result.events]},
         )
 
     async def _drop_duplicates(self, valid: list[_Valid], items: dict[str, CommitItem]) -> list[_Valid]:
@@ -254,7 +263,7 @@ class Worker:
         if not valid:
             return []
         t = time.perf_counter()
-        known: list[Any] = list(await self.redis.mget([names.dedup_key(v.digest) for v in valid]))
+        known: list[Any] = list(await self.redis.mget([self.keys.dedup_key(v.digest) for v in valid]))
         fresh: list[_Valid] = []
         seen: dict[str, str] = {}
         for v, first in zip(valid, known, strict=True):

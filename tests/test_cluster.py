@@ -83,3 +83,19 @@ def test_worker_processes_sigkilled_on_a_cluster_then_restarted_are_exactly_once
     counts = Counter(d["input_entry_id"] for d in _docs(cluster, OUT) + _docs(cluster, DLQ))
     assert sorted(counts) == sorted(ids) and max(counts.values()) == 1
     assert not _docs(cluster, DLQ)
+
+
+def test_two_pipelines_share_a_cluster_under_their_own_hash_tags(
+    redis_cluster_handle: ClusterHandle, cluster: redis.RedisCluster
+) -> None:
+    """DEPECHE_KEY_TAG: each pipeline in its own slot, with its own streams, dedup and event state."""
+    slots = {}
+    for tag in ("depeche", "depeche-b"):
+        keys = names.KeySpace(tag)
+        cluster.xadd(keys.cluster_stream(names.INPUT_STREAM), {"data": json.dumps(article(1, MEETING))})
+        run_burst(redis_cluster_handle.url, stub_pipeline()[0], redis_cluster=True, key_tag=tag)
+        [out] = _docs(cluster, keys.cluster_stream(names.OUTPUT_STREAM))
+        assert out["article_id"] == "art-1", "the other pipeline's dedup key does not make it a duplicate"
+        slots[tag] = {cluster.keyslot(k) for k in cluster.scan_iter(match=f"{keys.prefix}*",
+                                                                    target_nodes=redis.RedisCluster.ALL_NODES)}
+    assert len(slots["depeche"]) == len(slots["depeche-b"]) == 1 and slots["depeche"] != slots["depeche-b"]

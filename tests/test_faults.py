@@ -113,7 +113,7 @@ def test_sigkill_mid_batch_with_1000_articles_then_restart_is_exactly_once(
 
     t0 = time.monotonic()
     # Same consumer name, as a restarted pod would have: FastStream does not re-read its own pending
-    # list, so only the reclaimer (XAUTOCLAIM after DEPECHE_RECLAIM_IDLE_MS=2000) can recover them.
+    # list, so the worker takes it back itself as it starts (counted in depeche_reclaimed_total).
     restarted = start_worker("killed", DEPECHE_BATCH_SIZE="16")
     ready_s = time.monotonic() - t0
     wait_covered(r, ids, timeout=180)
