@@ -20,6 +20,8 @@ _W = "|".join(WEEKDAYS)
 _NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "dix": 10, "quelques": 2}
 _N = r"\d{1,2}|" + "|".join(_NUMBERS)
 
+# What opens a noun phrase: "avant l'élection", "après son arrestation", "au lendemain du scrutin".
+_NP = r"(?:l['’]|la\b|le\b|les\b|un\b|une\b|son\b|sa\b|ses\b|leur\b|leurs\b|ce\b|cet\b|cette\b|ces\b|de\b|d['’]|du\b|des\b)"
 _ABOUT = r"(?:environ\s+|près de\s+|plus de\s+|presque\s+|quelque\s+)?"
 _LAST_YEAR = r"de l'an(?:née)? (?:dernier|dernière|passé|passée)|de l’an(?:née)? (?:dernier|dernière|passé|passée)"
 
@@ -36,7 +38,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("lastmonth", re.compile(r"\b(le mois dernier|le mois passé|le mois précédent|ce mois-ci|le mois prochain)\b",
                              re.I)),
     ("ago", re.compile(rf"\b(?:il y a|voici|voilà)\s+{_ABOUT}({_N})\s+(jours?|semaines?|mois|ans?|années?)\b", re.I)),
-    ("later", re.compile(rf"\b({_N})\s+(jours?|semaines?|mois|ans?)\s+(?:plus tôt|auparavant|avant)\b", re.I)),
+    # "deux jours auparavant"; "deux jours avant l'élection" dates the clause against the election, not
+    # against the publication, so "avant" before a noun phrase is left to `offset_from_event`
+    ("later", re.compile(rf"\b({_N})\s+(jours?|semaines?|mois|ans?)\s+(?:plus tôt|auparavant|avant\b(?!\s*{_NP}))",
+                         re.I)),
     ("lastweek", re.compile(r"\b(la semaine dernière|la semaine passée|cette semaine|la semaine prochaine)\b", re.I)),
     ("month", re.compile(
         rf"\b(?:(en|début|fin|mi|courant|à la mi|à la fin|au début|depuis)[\s-]+)?(?:du mois de\s+|de\s+|d')?({_M})"
@@ -265,3 +270,34 @@ def find_time_expressions(text: str, pub: date | Reference | None) -> list[TimeE
                 found.append(TimeExpression(m.start(), m.end(), past, planned if planned != past else None))
                 taken.append((m.start(), m.end()))
     return sorted(found, key=lambda t: t.start)
+
+
+# "deux jours après l'arrestation", "une semaine avant le scrutin", "au lendemain de la rencontre", "à la veille
+# du sommet": an event noun placed against the date of the clause it sits in, not against the publication.
+_AROUND = re.compile(
+    rf"\b(?:({_N})\s+(jours?|semaines?)\s+(après|avant)|(au lendemain|à la veille|la veille))\s+"
+    rf"(?:de\s+)?(?:{_NP}\s*)?$", re.I)
+
+
+def offset_from_event(before: str) -> tuple[int, str] | None:
+    """When the text just before an event noun places it against the clause's date, the days to add to that
+    date to date the noun, and the phrase: "deux jours après l'arrestation" in a clause of Friday puts the
+    arrest on Wednesday (-2)."""
+    m = _AROUND.search(before[-80:])
+    if m is None:
+        return None
+    phrase = re.sub(rf"\s+(?:de\s+)?(?:{_NP}\s*)?$", "", m.group(0).strip())
+    if m.group(4):
+        return (-1 if "lendemain" in m.group(4).lower() else 1), phrase
+    n = int(m.group(1)) if m.group(1).isdigit() else _NUMBERS[m.group(1).lower()]
+    days = n * (7 if m.group(2).lower().startswith("semaine") else 1)
+    return (-days if m.group(3).lower() == "après" else days), phrase
+
+
+def shifted(base: EventDate, days: int, phrase: str) -> EventDate:
+    """`base` moved by `days` when it is a day; a month or year stays as it is (a few days rarely matter
+    there, and the text says no more)."""
+    expression = f"{phrase} ({base.expression})" if base.expression else phrase
+    if base.precision != "day":
+        return base.model_copy(update={"expression": expression})
+    return _day(date.fromisoformat(base.value) + timedelta(days=days), expression)

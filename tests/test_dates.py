@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from contracts.models import EventDate
-from service.dates import Reference, find_time_expressions, publication_period
+from service.dates import Reference, find_time_expressions, offset_from_event, publication_period, shifted
 
 PUB = date(2025, 3, 14)  # a Friday
 
@@ -259,3 +259,43 @@ def test_event_of_an_article_with_an_unreadable_date_keeps_its_explicit_date() -
                                   "ce 3 septembre 2025 à Pékin."))
     assert out.published_at_ignored is not None
     assert {e.date.value for e in out.events if e.date} == {"2025-09-03"}
+
+
+# --- An event noun placed against its clause's date ("deux jours après l'arrestation") ---
+
+@pytest.mark.parametrize(("before", "days", "phrase"), [
+    ("La ville a connu vendredi des émeutes, deux jours après l'", -2, "deux jours après"),
+    ("Le ministre a démissionné une semaine avant le ", 7, "une semaine avant"),
+    ("Les manifestants ont défilé jeudi, au lendemain de la ", -1, "au lendemain"),
+    ("Les troupes ont été mises en alerte à la veille du ", 1, "à la veille"),
+    ("Il a été libéré 3 jours après son ", -3, "3 jours après"),
+])
+def test_a_noun_placed_days_after_or_before_is_offset_from_the_clause_date(before: str, days: int,
+                                                                           phrase: str) -> None:
+    assert offset_from_event(before) == (days, phrase)
+
+
+@pytest.mark.parametrize("before", ["Il est arrivé après la ", "Le vote a eu lieu deux jours plus tard, après le ",
+                                    "Deux jours après, la "])
+def test_a_noun_without_a_distance_to_its_clause_is_not_offset(before: str) -> None:
+    assert offset_from_event(before) is None
+
+
+def test_shifting_a_day_moves_it_and_keeps_both_expressions() -> None:
+    friday = EventDate(value="2025-03-14", precision="day", expression="vendredi")
+    assert shifted(friday, -2, "deux jours après") == EventDate(
+        value="2025-03-12", precision="day", expression="deux jours après (vendredi)")
+
+
+def test_shifting_a_month_keeps_the_month() -> None:
+    march = EventDate(value="2025-03", precision="month", expression="en mars")
+    assert shifted(march, -2, "deux jours après").value == "2025-03"
+
+
+def test_days_before_a_noun_phrase_are_not_read_against_the_publication() -> None:
+    assert find_time_expressions("Il a été arrêté deux jours avant l'élection.", date(2025, 3, 14)) == []
+
+
+def test_days_before_with_nothing_after_are_read_against_the_publication() -> None:
+    found = find_time_expressions("Il était arrivé deux jours avant.", date(2025, 3, 14))
+    assert [e.date.value for e in found] == ["2025-03-12"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from contracts.models import EventDate
-from service.dates import TimeExpression, publication_period
+from service.dates import TimeExpression, offset_from_event, publication_period, shifted
 from service.events.context import Context
 from service.events.syntax import _children, _clause_head
 from service.events.triggers import _sense
@@ -75,9 +75,14 @@ def _finite(verb: Token) -> bool:
     return "Fin" in verb.morph.get("VerbForm", []) or any(c.dep_ in ("aux", "aux:tense") for c in verb.children)
 
 
+def _pluperfect(verb: Token) -> bool:
+    return any(c.dep_ in ("aux", "aux:tense") and "Imp" in c.morph.get("Tense", []) for c in verb.children)
+
+
 def _foreign_clause(anchor: Token, tok: Token, sent: Span) -> bool:
     """The expression belongs to a clause that depends on the trigger's clause without containing the
-    trigger: a condition, a 'since' clause, a relative clause on another noun, a coordinated clause."""
+    trigger: a condition, a 'since' clause, a relative clause in the pluperfect on another noun, a later
+    coordinated clause."""
     own, other = _clause_head(tok), _clause_head(anchor)
     if other.i == own.i or _is_under(tok, other) or not sent.start <= other.i < sent.end:
         return False  # the same clause, a governing one, or an arc the parser drew out of the sentence
@@ -85,13 +90,19 @@ def _foreign_clause(anchor: Token, tok: Token, sent: Span) -> bool:
         return False  # "la visite qu'il effectuera mardi": the trigger noun's own relative clause
     if not _is_under(other, own):
         return False
+    path = [anchor, *anchor.ancestors]
+    below = path[:next(n for n, t in enumerate(path) if t.i == own.i)]
+    if any(c.dep_ == "mark" and c.lower_ in _FOREIGN_MARKS and c.i < t.i for t in below for c in t.children):
+        return True  # wherever the parser hung the 'si' or 'depuis que'
     current = other
     for _ in range(8):
         if current.i == own.i or not sent.start <= current.i < sent.end:
             return False
         marks = [c.lower_ for c in current.children if c.dep_ == "mark"]
-        if _FOREIGN_MARKS.intersection(marks) or current.dep_ in _RELATIVE:
-            return True
+        if current.dep_ in _RELATIVE:
+            # "Y, qu'il avait rencontré en janvier": the pluperfect tells an earlier event; "pour un défilé qui
+            # se déroule ce 3 septembre": the occasion of the main event, same day
+            return _pluperfect(current)
         if (current.dep_ in _COORDINATED or (current.dep_ == "advcl" and not marks and _finite(current))) and (
                 anchor.i > tok.i):
             # a later coordinated clause has its own date ('a rappelé X et a rejeté mercredi Y'); an unmarked
@@ -179,7 +190,9 @@ def _date_for(ctx: Context, tok: Token, sent: Span, expressions: list[TimeExpres
         if best is None or distance < best[0]:
             best = (distance, expr)
     if best is not None:
-        return best[1].for_event(planned)
+        chosen = best[1].for_event(planned)
+        around = offset_from_event(ctx.text[sent.start_char:tok.idx]) if tok.pos_ == "NOUN" else None
+        return shifted(chosen, *around) if around is not None else chosen
     if ctx.published is None:
         return None
     return publication_period(ctx.published)  # no time expression: the publication month (or year)
