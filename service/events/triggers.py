@@ -18,7 +18,7 @@ def _phrase_nouns(ctx: Context, tok: Token) -> Iterator[Token]:
     for child in _complements(ctx, tok):
         if child.dep_ in _PHRASE_DEPS and child.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "X"):
             yield child
-            if child.dep_ in ("obj", "nmod"):
+            if child.dep_ in ("obj", "nmod", "obl:mod", "obl:arg"):
                 yield from (g for g in _children(ctx, child) if g.dep_ == "nmod")  # "adopter un paquet de sanctions"
             if child.dep_ == "xcomp" and child.pos_ == "VERB":
                 yield from (g for g in _children(ctx, child) if g.dep_ == "obj")  # "souhaiter à X de remporter la victoire"
