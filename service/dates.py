@@ -269,7 +269,34 @@ def find_time_expressions(text: str, pub: date | Reference | None) -> list[TimeE
                 past, planned = resolved
                 found.append(TimeExpression(m.start(), m.end(), past, planned if planned != past else None))
                 taken.append((m.start(), m.end()))
-    return sorted(found, key=lambda t: t.start)
+    found.sort(key=lambda t: t.start)
+    return _relative_to_previous(text, found, taken)
+
+
+# "la veille", "le lendemain": a day told against the day named just before in the same sentence ("Vendredi,
+# l'armée a ouvert le feu, et la veille, elle avait frappé..."); followed by "de X" it places a noun instead
+# (`offset_from_event`).
+_AROUND_PREVIOUS = re.compile(r"\b(l['’]avant-veille|la veille|le lendemain|le surlendemain|le jour même|ce jour-là)\b"
+                              r"(?!\s+(?:de|du|des|d['’])\b)", re.I)
+_PREVIOUS_SHIFT = {"l'avant-veille": -2, "la veille": -1, "le lendemain": 1, "le surlendemain": 2, "le jour même": 0,
+                   "ce jour-là": 0}
+
+
+def _relative_to_previous(text: str, found: list[TimeExpression], taken: list[tuple[int, int]]
+                          ) -> list[TimeExpression]:
+    added: list[TimeExpression] = []
+    for m in _AROUND_PREVIOUS.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        before = [t for t in found if t.end <= m.start() and t.date.precision == "day"]
+        if not before:
+            continue  # nothing named before it in the sentence: left unresolved rather than guessed
+        days = _PREVIOUS_SHIFT[m.group(1).lower().replace("’", "'")]
+        past, planned = (None if d is None else _day(date.fromisoformat(d.value) + timedelta(days=days), m.group(0))
+                         for d in (before[-1].date, before[-1].planned))
+        if past is not None:
+            added.append(TimeExpression(m.start(), m.end(), past, planned))
+    return sorted([*found, *added], key=lambda t: t.start) if added else found
 
 
 # "deux jours après l'arrestation", "une semaine avant le scrutin", "au lendemain de la rencontre", "à la veille

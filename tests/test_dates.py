@@ -299,3 +299,33 @@ def test_days_before_a_noun_phrase_are_not_read_against_the_publication() -> Non
 def test_days_before_with_nothing_after_are_read_against_the_publication() -> None:
     found = find_time_expressions("Il était arrivé deux jours avant.", date(2025, 3, 14))
     assert [e.date.value for e in found] == ["2025-03-12"]
+
+
+# --- "la veille", "le lendemain": against the day named before them in the sentence ---
+
+def test_la_veille_is_the_day_before_the_day_named_before_it() -> None:
+    found = find_time_expressions("Samedi, la police a dispersé le cortège, et la veille, elle avait arrêté "
+                                  "trois militants.", date(2025, 3, 14))
+    assert [(e.date.value, e.date.expression) for e in found] == [("2025-03-08", "Samedi"),
+                                                                  ("2025-03-07", "la veille")]
+
+
+def test_le_lendemain_is_the_day_after_the_day_named_before_it() -> None:
+    found = find_time_expressions("Le syndicaliste a été interpellé le 3 mars et relâché le lendemain.",
+                                  date(2025, 3, 14))
+    assert [e.date.value for e in found] == ["2025-03-03", "2025-03-04"]
+
+
+def test_la_veille_with_no_day_before_it_is_left_unresolved() -> None:
+    assert find_time_expressions("La veille, le ministre avait reçu les syndicats.", date(2025, 3, 14)) == []
+
+
+def test_le_lendemain_de_a_noun_is_not_a_day_of_its_own() -> None:
+    found = find_time_expressions("Mardi, au lendemain du scrutin, les résultats ont été publiés.",
+                                  date(2025, 3, 14))
+    assert [e.date.expression for e in found] == ["Mardi"]
+
+
+def test_le_lendemain_of_a_coming_day_is_the_next_day_for_a_planned_event() -> None:
+    found = find_time_expressions("Il arrivera jeudi et rencontrera le lendemain le président.", date(2025, 3, 11))
+    assert [e.for_event(planned=True).value for e in found] == ["2025-03-13", "2025-03-14"]

@@ -113,6 +113,20 @@ def _foreign_clause(anchor: Token, tok: Token, sent: Span) -> bool:
     return False
 
 
+def _earlier_conjunct(anchor: Token, tok: Token) -> bool:
+    """The expression is in a clause the trigger's clause is coordinated to: it dates the trigger only when the
+    trigger's own conjunct names no date ('Il y a un mois, X a effectué une visite et s'est entretenu avec Y')."""
+    other = _clause_head(anchor)
+    if other.i == _clause_head(tok).i or not _is_under(tok, other):
+        return False
+    for t in [tok, *tok.ancestors]:
+        if t.i == other.i:
+            return False
+        if t.dep_ == "conj" and t.pos_ in ("VERB", "AUX"):
+            return True
+    return False
+
+
 def _determiner(ctx: Context, noun: Token) -> str | None:
     return next((c.lower_ for c in _children(ctx, noun) if c.dep_ == "det"), None)
 
@@ -186,6 +200,8 @@ def _date_for(ctx: Context, tok: Token, sent: Span, expressions: list[TimeExpres
         distance = float(_tree_distance(anchor, tok))
         if reported:
             distance += 50  # "a annoncé mardi l'agence": the report's date, used only when nothing else is
+        if _earlier_conjunct(anchor, tok):
+            distance += 60  # "Vendredi, X a tiré, et la veille, il avait dit avoir frappé": its own conjunct first
         distance += abs(span.start - tok.i) / 100
         if best is None or distance < best[0]:
             best = (distance, expr)
