@@ -43,14 +43,29 @@ def _is_acronym(text: str) -> bool:
     return bool(_ACRONYM.match(text)) and (text.isupper() or len(text) >= 3)
 
 
-def appositions(doc: Doc, name_starts: set[int]) -> list[tuple[int, int, int]]:
+def tokens_at(doc: Doc, text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The indices of the tokens that start where `pattern` matches in `text` (the doc's text): a search over the
+    string, so that a rare cue costs nothing on the many articles without it."""
+    out = []
+    for match in pattern.finditer(text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and len(span):
+            out.append(span.start)
+    return out
+
+
+_OPEN = re.compile(r"\(")
+
+
+def appositions(doc: Doc, text: str, name_starts: set[int]) -> list[tuple[int, int, int]]:
     """(name start, name end, acronym token) for every "Nom complet (SIGLE)" and "SIGLE (Nom complet)" in the doc.
 
     `name_starts` are the token indices where an entity span begins: the full name starts at one of them (the
     NER often cuts a long name at a place it contains, so the name may run over several spans), and is the
     longest such stretch of capitalised words and connectors before the parenthesis that spells the acronym."""
     found: list[tuple[int, int, int]] = []
-    for tok in doc:
+    opens = [doc[i] for i in tokens_at(doc, text, _OPEN)]
+    for tok in opens:
         if tok.text != "(" or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
             continue
         inner = doc[tok.i + 1]
@@ -65,7 +80,7 @@ def appositions(doc: Doc, name_starts: set[int]) -> list[tuple[int, int, int]]:
                         inner.text, [t.text for t in doc[start:tok.i] if t.text != ","]):
                     found.append((start, tok.i, inner.i))
                     break
-    for tok in doc:
+    for tok in opens:
         # SIGLE (Nom complet): the acronym right before "(", the name filling the parentheses.
         if tok.text != "(" or tok.i == 0 or not _is_acronym(doc[tok.i - 1].text):
             continue

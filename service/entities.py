@@ -16,7 +16,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from contracts.models import Entity, Mention
-from service.coreference import appositions
+from service.coreference import appositions, tokens_at
 from service.gazetteer import Gazetteer, GazetteerEntry, fold
 
 _LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC"}
@@ -144,9 +144,10 @@ def _acronym_misread(span: Span) -> bool:
     return span.text.lower() in _SHOUTED or (after is not None and after.like_num)
 
 
-def _cut_by_the_end(span: Span) -> bool:
-    """The span is the text's last word and the text stops without punctuation: the page was cut there."""
-    return span.end_char >= len(span.doc.text.rstrip()) and span.text[-1:].isalpha()
+def _cut_by_the_end(span: Span, text_end: int) -> bool:
+    """The span is the text's last word (`text_end`: where the text's last character is) and the text stops
+    without punctuation: the page was cut there."""
+    return span.end_char >= text_end and span.text[-1:].isalpha()
 
 
 def _partial_owner(span: Span, drafts: list[_Draft]) -> _Draft | None:
@@ -274,17 +275,17 @@ def _split_known_names(doc: Doc, gaz: Gazetteer) -> dict[int, Span]:
 # Common nouns that head a place's or a court's name, written lowercase in French ("place Vauban", "gare
 # Saint-Lazare", "tribunal correctionnel de Paris", "cour d'appel de Dakar"): the NER tags only the name after them.
 _NAME_HEADS = {"place": "LOC", "gare": "LOC", "aéroport": "LOC", "palais": "LOC", "tribunal": "ORG", "cour": "ORG"}
+_HEADS_RE = re.compile(r"\b(?:" + "|".join(_NAME_HEADS) + r")\b", re.IGNORECASE)
 
 
-def _headed_names(doc: Doc, gaz: Gazetteer) -> list[Span]:
+def _headed_names(doc: Doc, text: str, gaz: Gazetteer) -> list[Span]:
     """Names headed by a lowercase noun: the head, its adjectives ("correctionnel", "d'appel"), an optional
     "de/du/de la/de l'", then capitalised words."""
     out: list[Span] = []
-    i = 0
-    while i < len(doc):
+    for i in tokens_at(doc, text, _HEADS_RE):
         label = _NAME_HEADS.get(doc[i].lower_)
-        if label is None or (not doc[i].text[:1].islower() and not doc[i].is_sent_start):
-            i += 1
+        if label is None or (out and i < out[-1].end) or (
+                not doc[i].text[:1].islower() and not doc[i].is_sent_start):
             continue
         j = i + 1
         while j < len(doc) and ((doc[j].pos_ == "ADJ" and doc[j].text.islower())
@@ -304,9 +305,6 @@ def _headed_names(doc: Doc, gaz: Gazetteer) -> list[Span]:
             end = k
         if end > k:
             out.append(Span(doc, i, end, label=label))
-            i = end
-        else:
-            i += 1
     return out
 
 
@@ -348,12 +346,12 @@ def _name_word(tok: Token) -> bool:
         and tok.pos_ in ("PROPN", "X", "NOUN") and fold(tok.text) not in _stoplists().not_names
 
 
-def _join_acronyms(doc: Doc, drafts: dict[str, _Draft]) -> None:
+def _join_acronyms(doc: Doc, text: str, drafts: dict[str, _Draft]) -> None:
     """'Conseil national électoral (CNE)', 'HTC (Hayat Tahrir al-Cham)': the name and its acronym are one entity,
     and the acronym alone elsewhere in the article is that entity too (see service/coreference.py)."""
     owner = {i: d for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
     starts = {s.start for d in drafts.values() for s in d.spans}
-    for name_start, name_end, acronym_at in appositions(doc, starts):
+    for name_start, name_end, acronym_at in appositions(doc, text, starts):
         full = Span(doc, name_start, name_end, label="ORG")
         name_draft = owner.get(name_start)
         acronym = owner.get(acronym_at)
@@ -377,17 +375,16 @@ def _join_acronyms(doc: Doc, drafts: dict[str, _Draft]) -> None:
             if not any((s.start, s.end) == (span.start, span.end) for s in target.spans):
                 target.spans.append(span)
         taken = {i for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
-        for tok in doc:
-            if tok.text == doc[acronym_at].text and tok.i not in taken:
-                target.spans.append(Span(doc, tok.i, tok.i + 1, label=target.label))
+        for i in tokens_at(doc, text, re.compile(rf"\b{re.escape(doc[acronym_at].text)}\b")):
+            if doc[i].text == doc[acronym_at].text and i not in taken:
+                target.spans.append(Span(doc, i, i + 1, label=target.label))
         owner = {i: d for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
 
 
-def _not_article_text(span: Span) -> bool:
+def _not_article_text(span: Span, text: str) -> bool:
     """A mention in what frames the article rather than in its sentences: a rubric or subheading that is the name
     alone on its line ("International", "Crise économique :"), a photo credit after ©, a run of capitals
-    ("PHOTO JEAN DUPONT / LE MONDE")."""
-    text = span.doc.text
+    ("PHOTO JEAN DUPONT / LE MONDE"). `text` is the doc's text (Doc.text rebuilds it at every call)."""
     start_char, end_char = span.start_char, span.start_char + len(span.text.rstrip())
     line_start = text.rfind("\n", 0, start_char) + 1
     line_end = text.find("\n", end_char)
@@ -426,7 +423,7 @@ def extract_entities(
     partials: list[Span] = []
     namesakes = _namesakes(doc, gaz) | _cut_by_the_ruler(doc) | _split_known_names(doc, gaz) \
         | _qualified_regions(doc, gaz)
-    headed = _headed_names(doc, gaz)
+    headed = _headed_names(doc, text, gaz)
     absorbed = {i for s in [*namesakes.values(), *headed] for i in range(s.start, s.end)}
     for span in headed:
         entry = gaz.lookup(span.text)
@@ -440,7 +437,7 @@ def extract_entities(
         if rebuilt is None and absorbed.intersection(range(span.start, span.end)):
             continue
         span = rebuilt or span
-        if _not_article_text(span):
+        if _not_article_text(span, text):
             continue
         # A rebuilt span's ent_id_ is its root token's, the ruler's match: only its own text may be looked up.
         entry = gaz.lookup(_LEADING.sub("", span.text)) if rebuilt is not None else _canonical(span, gaz)
@@ -465,7 +462,7 @@ def extract_entities(
     # Longest names first, so that "Kim" can attach to "Kim Jong-un" found anywhere in the text.
     for span in sorted(partials, key=lambda s: -len(s.text)):
         owner = _partial_owner(span, list(drafts.values()))
-        if owner is None and _cut_by_the_end(span):
+        if owner is None and _cut_by_the_end(span, len(text.rstrip())):
             # "... a appelé à éliminer Zele": a page cut mid-word; the name is one already named, or nothing.
             last = fold(span[-1].text)
             owner = next((d for d in drafts.values() if len(last) > 2
@@ -484,7 +481,7 @@ def extract_entities(
             key = next((k for k, d in drafts.items() if not d.known and d.label != "MISC"
                         and fold(d.name) == fold(name)), key)
         drafts.setdefault(key, _Draft(key, name, label, None, known=False)).spans.append(span)
-    _join_acronyms(doc, drafts)
+    _join_acronyms(doc, text, drafts)
     drafts = _without_nested(drafts)  # before role mentions: "président de la Banque mondiale" keeps the bank
 
     # Titles ("le président russe") count only for entities the article already names.
