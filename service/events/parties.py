@@ -184,17 +184,35 @@ def _pronoun(ctx: Context, tok: Token) -> _Party | None:
     if low in _PERSON_PRONOUNS:
         # "Poutine a offert une voiture à Kim, et lui-même a reçu...": the pronoun continues the subject
         window = max(tok.sent.start - 40, 0)
+        nearest = True
         for i in range(tok.i - 1, window - 1, -1):
             idx = ctx.table.token_entity.get(i)
             if idx is not None and ctx.doc[i].dep_ in _SUBJ:
                 party = _entity_party(ctx, idx, i)
                 if party is not None and party.kind == "PER":
                     return party
+                # "La Cedeao exige ... Sans quoi elle se dit prête": the last subject, a body of the pronoun's gender
+                if nearest and party is not None and party.kind in ("ORG", "GOV") and _same_gender(tok, ctx.doc[i]):
+                    return party
+                nearest = False
         found = _previous(ctx, tok.i, ("PER",), 1)
         return found[0] if found else None
     if low in _RELATIVE and tok.head.dep_ in ("acl:relcl", "acl"):
         return resolve(ctx, tok.head.head)  # "Kim, qui a reçu..." -> Kim
     return None
+
+
+def _same_gender(pronoun: Token, name: Token) -> bool:
+    """Whether a subject pronoun ("il", "elle") agrees with a name, by its determiner's gender, else the name's
+    (the tagger gives proper nouns a gender of its own guess: "la Cedeao" is Fem by "la", Masc by itself)."""
+    wanted = pronoun.morph.get("Gender")
+    if not wanted or pronoun.lower_ not in ("il", "elle"):
+        return False
+    for word in (*(c for c in name.children if c.dep_ == "det"), name):
+        gender = word.morph.get("Gender")
+        if gender:
+            return gender == wanted
+    return False
 
 
 def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
