@@ -205,11 +205,11 @@ def _pronoun(ctx: Context, tok: Token) -> _Party | None:
 def _same_gender(pronoun: Token, name: Token) -> bool:
     """Whether a subject pronoun ("il", "elle") agrees with a name, by its determiner's gender, else the name's
     (the tagger gives proper nouns a gender of its own guess: "la Cedeao" is Fem by "la", Masc by itself)."""
-    wanted = pronoun.morph.get("Gender")
+    wanted = pronoun.morph.get("Gender", [])
     if not wanted or pronoun.lower_ not in ("il", "elle"):
         return False
     for word in (*(c for c in name.children if c.dep_ == "det"), name):
-        gender = word.morph.get("Gender")
+        gender = word.morph.get("Gender", [])
         if gender:
             return gender == wanted
     return False
