@@ -381,10 +381,21 @@ def _join_acronyms(doc: Doc, text: str, drafts: dict[str, _Draft]) -> None:
         owner = {i: d for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
 
 
+# English words that French never uses: an agency's English photo caption kept in a French page.
+_ENGLISH = frozenset({"the", "of", "and", "at", "in", "with", "from", "his", "her", "its", "is", "are", "was",
+                      "were", "meets", "during", "after"})
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _is_english(line: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(line)]
+    return len(words) >= 6 and sum(w in _ENGLISH for w in words) >= max(3, len(words) // 5)
+
+
 def _not_article_text(span: Span, text: str) -> bool:
     """A mention in what frames the article rather than in its sentences: a rubric or subheading that is the name
-    alone on its line ("International", "Crise économique :"), a photo credit after ©, a run of capitals
-    ("PHOTO JEAN DUPONT / LE MONDE"). `text` is the doc's text (Doc.text rebuilds it at every call)."""
+    alone on its line ("International", "Crise économique :"), a photo credit after ©, an English caption, a run
+    of capitals ("PHOTO JEAN DUPONT / LE MONDE"). `text` is the doc's text (Doc.text rebuilds it at every call)."""
     start_char, end_char = span.start_char, span.start_char + len(span.text.rstrip())
     line_start = text.rfind("\n", 0, start_char) + 1
     line_end = text.find("\n", end_char)
@@ -392,7 +403,8 @@ def _not_article_text(span: Span, text: str) -> bool:
     rest = line[:start_char - line_start] + line[end_char - line_start:]
     if not rest.strip(" \t:;.-–—•|"):
         return True
-    if "©" in text[line_start:start_char]:
+    around = line[max(0, start_char - line_start - 120):end_char - line_start + 120]  # captions mix languages
+    if "©" in text[line_start:start_char] or _is_english(around):
         return True
     doc = span.doc
     if span.text.isupper():

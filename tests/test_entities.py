@@ -215,3 +215,12 @@ def test_continent_with_a_compass_point_is_another_region() -> None:
 def test_known_person_then_a_weekday_is_that_person() -> None:
     entities = _entities("Le président Trump Mardi a reçu les industriels à la Maison Blanche.")
     assert _named(entities, "Donald Trump") and not [e for e in entities if "mardi" in fold(e.name)]
+
+
+def test_english_photo_caption_names_no_entity() -> None:
+    entities = _entities(
+        "Le président nigérian a reçu mardi la délégation du FMI à Abuja, où les deux parties ont discuté pendant "
+        "plusieurs heures de la dette du pays et des réformes attendues par les bailleurs internationaux.\n"
+        "Nigerian President meets Director of the Africa Department at the Westbrook Monetary Fund in Abuja on "
+        "May 3, 2024.\nLes discussions ont porté sur la dette, sur les subventions et sur le taux de change.")
+    assert _named(entities, "Abuja") and not _named(entities, "Afrique")
