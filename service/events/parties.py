@@ -225,6 +225,10 @@ def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
         return direct
     if head.pos_ == "PRON" and direct is None:
         return _pronoun(ctx, head)
+    if head.pos_ == "NOUN" and direct is None:
+        named = _named_after(ctx, head)
+        if named is not None and named.id not in exclude:
+            return named
     best: tuple[float, _Party] | None = None
     frontier: list[tuple[Token, int]] = [(head, 0)]
     while frontier:
@@ -242,6 +246,31 @@ def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
                 elif child.dep_ not in _CLAUSAL and (_case_of(child) or "de") in _WITHIN:
                     frontier.append((child, depth + 1))
     return best[1] if best else None
+
+
+def _named_after(ctx: Context, head: Token) -> _Party | None:
+    """'le président français Nicolas Sarkozy', 'le ministre de l'Intérieur, Paul Girard': a role noun followed
+    by the person who holds it names that person, not the country its adjective or complement names (the parser
+    often makes the name a second subject beside the noun, so the noun's subtree alone would miss it)."""
+    doc = head.doc
+    end = min(head.i + 8, head.sent.end)
+    for j in range(head.i + 1, end):
+        tok = doc[j]
+        idx = ctx.table.token_entity.get(j)
+        if idx is not None:
+            party = _entity_party(ctx, idx, j)
+            if party is None or party.kind != "PER" or ctx.table.token_entity.get(j - 1) == idx:
+                continue  # a body or place inside the title ("le président de la Commission européenne")
+            if doc[j - 1].pos_ in ("ADP", "DET"):
+                return None  # "l'avocat de Nicolas Sarkozy" is someone else
+            linked = tok.head.i == head.i or tok.head.i == head.head.i or head.head.i == j or head.i in {
+                a.i for a in tok.ancestors}
+            return party if linked else None
+        if tok.is_punct and tok.text == "," and ctx.table.token_entity.get(j + 1) is not None:
+            continue  # "le président français, Emmanuel Macron, a ..."
+        if tok.pos_ not in ("ADJ", "DET", "ADP", "NOUN"):
+            return None
+    return None
 
 
 def _conj_party(ctx: Context, tok: Token | None) -> _Party | None:

@@ -1,0 +1,32 @@
+"""Political events and role holders, specified by tests/data/event_sentences_political.yaml.
+
+The same checks as tests/test_events.py (type, actors, date, modality), on sentences of our own about
+elections, courts and officials named by their title.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from test_events import _actors_ok, _date_ok, _describe
+
+from contracts.models import ArticleIn
+from service.pipeline import pipeline
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "event_sentences_political.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}-{c['expect']['type']}" for i, c in enumerate(CASES)])
+def test_political_sentence_yields_expected_event(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    published = datetime.fromisoformat(str(case["published_at"]) + "T12:00:00+00:00")
+    out = pipeline(ArticleIn(id="spec", text=case["text"], published_at=published))
+    matching = [e for e in out.events if e.type == expect["type"] and _actors_ok(expect, e)
+                and _date_ok(expect.get("date"), e) and e.modality == expect["modality"]
+                and ("mode" not in expect or e.mode == expect["mode"])]
+    assert matching, f"no event as expected: {expect}\ngot:\n{_describe(out.events)}"
