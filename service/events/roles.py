@@ -191,6 +191,11 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     passive = _is_passive(verb)
     subj = _subject(ctx, verb) or _linear_subject(ctx, sent, verb)
     agent = next((c for c in _children(ctx, verb) if c.dep_ == "obl:agent"), None)
+    if agent is None and passive:
+        # "ont été ciblés, ce mardi, par le JNIM": past a date between commas the parser files the agent as a
+        # modifier; a passive's "par" complement is still who did it
+        agent = next((c for c in _children(ctx, verb) if c.dep_ in ("obl", "obl:mod") and _case_of(c) == "par"),
+                     None)
     obj = _object(ctx, verb)
     subjects = _subject_parties(ctx, subj)
     # "a reçu une délégation russe": the phrase's noun is itself the other party
@@ -313,7 +318,9 @@ def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
     while head.pos_ in ("ADV", "ADP") and head.head.i != head.i:
         head = head.head  # "lors de la rencontre": lors -> its verb
     if head.i != noun.i and _is_verbal(head) and noun.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "advmod", "nmod"):
-        subj = None if _is_passive(head) else _subject(ctx, head)
+        # "X a sanctionné les officiers impliqués dans le coup d'État": under a participle that describes
+        # another noun, the event is background to that noun; the main clause's subject did not do it
+        subj = None if _is_passive(head) or head.dep_ == "acl" else _subject(ctx, head)
         subject = _subject_parties(ctx, subj)
         if subject and roles.source is None:
             roles.source = subject[0]
@@ -397,7 +404,9 @@ def _condemns_an_act(ctx: Context, tok: Token, found: _Found) -> bool:
 def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
     rules = ctx.lexicon.rules
     if roles.source is not None and roles.target is not None:
-        return roles.source.id != roles.target.id and not _own_country(roles.source, roles.target) \
+        # an armed group striking the country it fights in ("le JNIM a attaqué Bamako") is the news itself
+        insurgent = sense.type == "ASSAULT" and roles.source.kind == "ORG"
+        return roles.source.id != roles.target.id and (insurgent or not _own_country(roles.source, roles.target)) \
             and not _part_of(roles.source, roles.target)
     if sense.type in rules.actorless or f"{sense.type}.{sense.mode}" in rules.actorless:
         return True

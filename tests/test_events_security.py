@@ -1,0 +1,36 @@
+"""Security and violence events (attacks, sanctions, threats, deployments): constructions of French news
+where the parties sit far from the trigger or go unnamed. One behaviour per test, on our own sentences."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from contracts.models import ArticleIn, Event
+from service.gazetteer import fold
+from service.pipeline import pipeline
+
+
+def _events(text: str, event_type: str) -> list[Event]:
+    out = pipeline(ArticleIn(id="spec", text=text, published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
+    return [e for e in out.events if e.type == event_type]
+
+
+def _names(events: list[Event]) -> list[tuple[str | None, str | None]]:
+    return [(fold(e.source.name) if e.source else None, fold(e.target.name) if e.target else None) for e in events]
+
+
+def test_passive_agent_after_a_date_between_commas_is_the_attacker() -> None:
+    events = _events("Deux casernes de la ville de Bamako ont été attaquées, ce mercredi 12 mars, par l'État "
+                     "islamique au Sahel, qui a revendiqué l'opération.", "ASSAULT")
+    assert any(src is not None and src.startswith("etat islamique") for src, _ in _names(events)), _names(events)
+    assert all(e.date is not None and e.date.value == "2025-03-12" for e in events)
+
+
+def test_armed_group_attacking_the_country_it_fights_in_is_an_assault() -> None:
+    events = _events("Le JNIM a attaqué lundi un camp militaire près de Bamako.", "ASSAULT")
+    assert ("jnim", "mali") in _names(events), _names(events)
+
+
+def test_event_noun_under_a_participle_does_not_take_the_main_subject() -> None:
+    events = _events("L'Union africaine a suspendu les généraux impliqués dans le coup d'État.", "COERCE")
+    assert not any(src == "union africaine" for src, _ in _names(events)), _names(events)
