@@ -30,3 +30,17 @@ def test_political_sentence_yields_expected_event(case: dict[str, Any]) -> None:
                 and _date_ok(expect.get("date"), e) and e.modality == expect["modality"]
                 and ("mode" not in expect or e.mode == expect["mode"])]
     assert matching, f"no event as expected: {expect}\ngot:\n{_describe(out.events)}"
+
+
+# Sentences that must NOT yield an event of this type with this source.
+NOT_SOURCES: list[tuple[str, str, str]] = [
+    ("Jean Moreau a été confronté mardi à une grève pour protester contre sa réforme.", "PROTEST", "Jean Moreau"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type", "source"), NOT_SOURCES, ids=["faced-protest-is-not-its-author"])
+def test_sentence_yields_no_event_from_this_source(text: str, event_type: str, source: str) -> None:
+    published = datetime.fromisoformat("2025-03-14T12:00:00+00:00")
+    out = pipeline(ArticleIn(id="spec", text=text, published_at=published))
+    wrong = [e for e in out.events if e.type == event_type and e.source is not None and e.source.name == source]
+    assert not wrong, f"{event_type} wrongly sourced to {source}:\n{_describe(out.events)}"

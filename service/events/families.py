@@ -35,6 +35,7 @@ class Families:
     named_only: frozenset[str] = frozenset()      # TYPE.mode of an actorless type that needs a named party
     unnamed: frozenset[str] = frozenset()         # TYPE.mode coded with no party named
     protest_organisers: frozenset[str] = frozenset()  # verb lemmas
+    protest_faced: frozenset[str] = frozenset()   # verb lemmas (and "face" of "faire face")
     state_acts: frozenset[str] = frozenset()      # TYPE.mode
     answer_types: frozenset[str] = frozenset()    # TYPE or TYPE.mode
     merge_unnamed: frozenset[str] = frozenset()   # TYPE
@@ -58,6 +59,7 @@ def parse_families(raw: dict[str, Any]) -> Families:
         named_only=_words(raw, "named_only"),
         unnamed=_words(raw, "unnamed"),
         protest_organisers=_words(raw, "protest_organisers"),
+        protest_faced=_words(raw, "protest_faced"),
         state_acts=_words(raw, "state_acts"),
         answer_types=_words(raw, "answer_types"),
         merge_unnamed=_words(raw, "merge_unnamed"),
@@ -162,14 +164,29 @@ def answered_party(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> No
 def protest_source(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
     """'X a qualifié les résultats d'irréversibles, malgré les protestations de l'opposition': the subject of
     the clause a protest noun sits in is not the protesters, unless it organises, calls or joins the protest."""
-    if found.sense.type != "PROTEST" or tok.pos_ != "NOUN" or roles.source is None:
+    if found.sense.type != "PROTEST" or roles.source is None:
         return
+    if tok.pos_ != "NOUN":
+        if tok.dep_ not in ("acl", "advcl"):
+            return
+        noun = tok.head  # "une grève (d'une journée) pour protester contre X": the strikers protest
+        if noun.dep_ == "nmod" and noun.lemma_.lower() not in ctx.lexicon.nouns:
+            noun = noun.head
+        noun_sense = ctx.lexicon.nouns.get(noun.lemma_.lower())
+        if noun.pos_ != "NOUN" or noun_sense is None or noun_sense.type != "PROTEST":
+            return
+        tok = noun
     if roles.source.token in {t.i for t in tok.subtree}:
         return  # its own party: "la mobilisation des agriculteurs", "les protestations de l'opposition"
     head = tok.head
     while head.pos_ in ("ADP", "ADV") and head.head.i != head.i:
         head = head.head
-    if head.lemma_.lower() not in load_families().protest_organisers:
+    fam = load_families()
+    faced = head.lemma_.lower() in fam.protest_faced or (
+        head.lemma_.lower() == "faire" and head.i + 1 < len(head.doc) and head.doc[head.i + 1].lower_ == "face")
+    if faced and (roles.target is None or roles.target.place is not None):
+        roles.target = roles.source  # "X a été confronté à une grève", "X fait face à des manifestations"
+    if head.lemma_.lower() not in fam.protest_organisers:
         roles.source = None
 
 
