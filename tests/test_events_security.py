@@ -34,3 +34,15 @@ def test_armed_group_attacking_the_country_it_fights_in_is_an_assault() -> None:
 def test_event_noun_under_a_participle_does_not_take_the_main_subject() -> None:
     events = _events("L'Union africaine a suspendu les généraux impliqués dans le coup d'État.", "COERCE")
     assert not any(src == "union africaine" for src, _ in _names(events)), _names(events)
+
+
+def test_object_hung_on_a_weekday_still_takes_the_verb_subject() -> None:
+    events = _events("Washington a annoncé jeudi des droits de douane supplémentaires sur les produits chinois.",
+                     "SANCTION")
+    assert ("etats unis", "chine") in _names(events), _names(events)
+
+
+def test_tariff_retaliation_is_a_sanction() -> None:
+    events = _events("Le gouvernement chinois a avalisé mardi des représailles tarifaires sur les produits "
+                     "américains.", "SANCTION")
+    assert ("chine", "etats unis") in _names(events), _names(events)

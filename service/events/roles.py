@@ -92,17 +92,37 @@ def _linear_subject(ctx: Context, sent: Span, trigger: Token) -> Token | None:
     return None
 
 
-def _linear_target(ctx: Context, sent: Span, trigger: Token, source: _Party | None) -> _Party | None:
+def _linear_target(ctx: Context, sent: Span, trigger: Token, source: _Party | None,
+                   sense: TriggerSense) -> _Party | None:
     """When the parse gives no complement: a mention right after the trigger, bare or after 'à/avec'."""
     for tok, party, prep in _mentions(ctx, sent):
         if tok.i <= trigger.i or tok.i - trigger.i > 10 or (source is not None and party.id == source.id):
             continue
+        if party.place is not None and prep in _PLACE_CASES and not _place_ok(ctx, sense) and _in_frame(tok, trigger):
+            continue  # "a contesté ... lors d'une conférence de presse à Caracas": where, not whom
         if _inside_other_clause(tok, trigger):
             return None  # "s'est engagé à approfondir les liens avec X": X belongs to the embedded verb
         if not prep or prep in _RECIPIENT_CASES:
             return party
         return None
     return None
+
+
+# Words opening the circumstances of an event ("lors de", "pendant", "au cours de", "en marge de"): a place
+# inside them is where the event happened.
+_FRAME_WORDS = frozenset({"lors", "pendant", "durant", "cours", "marge", "occasion"})
+
+
+def _in_frame(tok: Token, trigger: Token) -> bool:
+    current = tok
+    for _ in range(4):
+        if current.head.i == current.i or current.head.i == trigger.i:
+            return False
+        current = current.head
+        if current.lower_ in _FRAME_WORDS or any(c.lower_ in _FRAME_WORDS for c in current.children if c.dep_ in (
+                "case", "fixed")):
+            return True
+    return False
 
 
 def _inside_other_clause(tok: Token, trigger: Token) -> bool:
@@ -244,7 +264,7 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     if roles.target is None and sense.type in rules.embedded_target:
         roles.target = _embedded_target(ctx, verb, sense, roles, exclude)
     if roles.target is None and sense.type not in rules.source_only:
-        roles.target = _linear_target(ctx, sent, verb, roles.source)
+        roles.target = _linear_target(ctx, sent, verb, roles.source, sense)
     return roles
 
 
@@ -314,10 +334,12 @@ def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
             return roles
     exclude = {roles.source.id} if roles.source else set()
     roles.target = _noun_complement(ctx, noun, sense, roles, exclude)
-    head = noun.head
+    head, dep = noun.head, noun.dep_
+    if dep == "nmod" and _is_time_word(head) and noun.i > head.i and head.head.i != head.i:
+        head, dep = head.head, "obj"  # "a annoncé jeudi des droits de douane": the object hung on the date
     while head.pos_ in ("ADV", "ADP") and head.head.i != head.i:
         head = head.head  # "lors de la rencontre": lors -> its verb
-    if head.i != noun.i and _is_verbal(head) and noun.dep_ in ("obj", "obl", "obl:arg", "obl:mod", "advmod", "nmod"):
+    if head.i != noun.i and _is_verbal(head) and dep in ("obj", "obl", "obl:arg", "obl:mod", "advmod", "nmod"):
         # "X a sanctionné les officiers impliqués dans le coup d'État": under a participle that describes
         # another noun, the event is background to that noun; the main clause's subject did not do it
         subj = None if _is_passive(head) or head.dep_ == "acl" else _subject(ctx, head)
@@ -325,9 +347,9 @@ def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
         if subject and roles.source is None:
             roles.source = subject[0]
         elif subject and roles.target is None and roles.source is not None and subject[0].id != roles.source.id \
-                and noun.dep_ != "obj":
+                and dep != "obj":
             roles.target = subject[0]
-        if roles.target is None and noun.dep_ == "obj":
+        if roles.target is None and dep == "obj":
             exclude = {roles.source.id} if roles.source else set()
             roles.target = _obliques(ctx, head, sense, roles, exclude)
     return roles
