@@ -43,10 +43,18 @@ def stub_pipeline(text_of: Callable[[ArticleIn], str] = lambda a: a.text or "",
             calls[a.id] += 1
         if any(fails(a) for a in articles):
             raise RuntimeError("pipeline exploded")
-        return [EnrichedArticle(
-            article_id=a.id, content_hash="0" * 64, url=a.url, source=a.source, title=a.title, lang="fr",
-            status="ok", published_at=None, text=text_of(a), cleaning=CleaningReport(), entities=[], events=meeting_events(text_of(a)),
-            pipeline=PipelineInfo(service_version="test", model="stub", model_version="0", version="stub",
-                                  processing_seconds=0.0)) for a in articles]
+        return [enriched(a.id, text_of(a), url=a.url, source=a.source, title=a.title,
+                         events=meeting_events(text_of(a))) for a in articles]
 
     return pipeline, calls
+
+
+def enriched(article_id: str, text: str = "Texte.", events: list[Event] | None = None,
+             **fields: Any) -> EnrichedArticle:
+    """A valid enriched-article message as a stub pipeline makes it: no NLP behind it."""
+    return EnrichedArticle(
+        article_id=article_id, content_hash="0" * 64, url=fields.get("url"), source=fields.get("source"),
+        title=fields.get("title"), lang="fr", status="ok", published_at=None, text=text, cleaning=CleaningReport(),
+        entities=[], events=events or [],
+        pipeline=PipelineInfo(service_version="test", model="stub", model_version="0", version="stub",
+                              processing_seconds=0.0))

@@ -14,10 +14,11 @@ import pytest
 import redis
 from typer.testing import CliRunner
 
-from contracts.models import CleaningReport, DeadLetter, EnrichedArticle, PipelineInfo
+from contracts.models import DeadLetter
 from service import names
 from service.cli import app
-from tests.conftest import WorkerFactory, wait_until
+from tests.conftest import WorkerFactory, run_burst, wait_until
+from tests.helpers_worker import enriched, stub_pipeline
 
 runner = CliRunner()
 TEXT = "Le président français Emmanuel Macron a reçu lundi à Paris le chancelier allemand Friedrich Merz."
@@ -33,12 +34,7 @@ def _cli(*args: str, redis_url: str | None = None, stdin: str | None = None) -> 
 
 
 def _enriched(article_id: str) -> str:
-    return EnrichedArticle(
-        article_id=article_id, content_hash="0" * 64, url=None, source=None, title=None, lang="fr", status="ok",
-        published_at=None, text="Texte.", cleaning=CleaningReport(), entities=[], events=[],
-        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3", version="test",
-                              processing_seconds=0.0),
-    ).model_dump_json()
+    return enriched(article_id).model_dump_json()
 
 
 def _fill_output(r: redis.Redis, count: int) -> None:
@@ -299,9 +295,6 @@ def test_reprocess_dry_run_sends_nothing(r: redis.Redis, redis_url: str) -> None
 
 def test_reprocess_through_a_worker_publishes_a_new_output_pointing_to_the_earlier_one(
         r: redis.Redis, redis_url: str) -> None:
-    from tests.conftest import run_burst
-    from tests.helpers_worker import stub_pipeline
-
     pipeline, _ = stub_pipeline()
     first_in = _raw(r, "again")
     run_burst(redis_url, pipeline)

@@ -6,17 +6,13 @@ import pytest
 import redis
 
 from contracts.example_consumer import consume_once, ensure_group
-from contracts.models import CleaningReport, EnrichedArticle, PipelineInfo
+from contracts.models import EnrichedArticle
 from service import names
+from tests.helpers_worker import enriched
 
 
 def _article(article_id: str) -> EnrichedArticle:
-    return EnrichedArticle(
-        article_id=article_id, content_hash="0" * 64, url=None, source=None, title=None, lang="fr", status="ok",
-        published_at=None, text="Texte.", cleaning=CleaningReport(), entities=[], events=[],
-        pipeline=PipelineInfo(service_version="test", model="fr_core_news_md", model_version="3", version="test",
-                              processing_seconds=0.0),
-    )
+    return enriched(article_id)
 
 
 def _publish(r: redis.Redis, data: str) -> None:
