@@ -46,3 +46,9 @@ def test_tariff_retaliation_is_a_sanction() -> None:
     events = _events("Le gouvernement chinois a avalisé mardi des représailles tarifaires sur les produits "
                      "américains.", "SANCTION")
     assert ("chine", "etats unis") in _names(events), _names(events)
+
+
+def test_strike_targets_the_country_where_a_partitive_object_lies() -> None:
+    events = _events("L'armée russe a lancé l'opération Tempête, une frappe de précision ciblant des infrastructures "
+                     "militaires situées en Ukraine.", "ASSAULT")
+    assert ("russie", "ukraine") in _names(events), _names(events)

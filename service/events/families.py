@@ -194,7 +194,9 @@ def struck_place(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None
     """'une frappe ciblant des infrastructures situées au Pakistan': where the target lies names who is hit."""
     if found.sense.type != "ASSAULT" or roles.target is not None or not _is_verbal(tok):
         return
-    obj = next((c for c in _children(ctx, tok) if c.dep_ in ("obj", "nsubj:pass")), None)
+    # "ciblant des infrastructures": the parser may file a partitive object as "obl:arg" with "des" as its case
+    obj = next((c for c in _children(ctx, tok) if c.dep_ in ("obj", "nsubj:pass") or (
+        c.dep_ == "obl:arg" and _case_of(c) in ("des", "de", "du", "d'"))), None)
     if obj is None:
         return
     for word in obj.subtree:
