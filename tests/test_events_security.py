@@ -52,3 +52,15 @@ def test_strike_targets_the_country_where_a_partitive_object_lies() -> None:
     events = _events("L'armée russe a lancé l'opération Tempête, une frappe de précision ciblant des infrastructures "
                      "militaires situées en Ukraine.", "ASSAULT")
     assert ("russie", "ukraine") in _names(events), _names(events)
+
+
+def test_drill_without_partner_is_a_show_of_force() -> None:
+    out = pipeline(ArticleIn(id="spec", text="La Chine a mené des exercices militaires autour de Taïwan.",
+                             published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
+    assert [(e.type, fold(e.source.name) if e.source else None, e.target) for e in out.events] == [
+        ("MOBILIZE", "chine", None)]
+
+
+def test_drill_with_a_partner_stays_cooperation() -> None:
+    events = _events("Le Japon a mené mardi des exercices militaires avec l'Inde.", "COOPERATE")
+    assert ("japon", "inde") in _names(events), _names(events)

@@ -211,6 +211,24 @@ def struck_place(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None
             return
 
 
+_DRILLS = frozenset({"exercice", "manœuvre"})
+_PARTNER_CASES = (None, "avec", "entre")
+
+
+def lone_drill(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found:
+    """'La Chine a mené des exercices militaires autour de Taïwan': a drill without a partner is a show of force
+    (PLOVER MOBILIZE), not military cooperation; a place it is held near or around is not a partner."""
+    if (found.sense.type, found.sense.mode) != ("COOPERATE", "military") or roles.source is None:
+        return found
+    noun = found.noun if found.noun is not None else tok
+    if noun.lemma_.lower() not in _DRILLS:
+        return found
+    if roles.target is not None and _case_of(ctx.doc[roles.target.token]) in _PARTNER_CASES:
+        return found
+    roles.target = None
+    return replace(found, sense=TriggerSense("MOBILIZE", "exercise"))
+
+
 def arrest_place(ctx: Context, found: _Found, roles: _Roles) -> None:
     """'X a été arrêté en France': an arrest or a sentence is the act of the state where it happens."""
     if f"{found.sense.type}.{found.sense.mode}" not in load_families().state_acts or roles.source is not None:
