@@ -261,6 +261,12 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
         roles.source, roles.target = roles.target, roles.source
     if (roles.source is None or roles.target is None) and agent is None:
         _borrow(ctx, verb, roles)
+    if passive and agent is None and roles.source is None and roles.target is not None and sense.type in SYMMETRIC \
+            and verb.dep_ == "ccomp":
+        # "X a annoncé qu'un accord avait été trouvé avec Y": who announces a deal it is party to is a side
+        speaker = _subject_parties(ctx, _subject(ctx, verb.head) or _linear_subject(ctx, sent, verb.head))
+        if speaker and speaker[0].id != roles.target.id:
+            roles.source = speaker[0]
     if roles.target is None and sense.type in rules.embedded_target:
         roles.target = _embedded_target(ctx, verb, sense, roles, exclude)
     if roles.target is None and sense.type not in rules.source_only:
