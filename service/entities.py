@@ -212,10 +212,15 @@ def _learned_titles(doc: Doc, drafts: dict[str, _Draft], gaz: Gazetteer) -> None
         return
     covered = {i for d in drafts.values() for s in d.spans for i in range(s.start, s.end)}
     longest = max(len(k) for k in learned)
+    firsts = {k[0] for k in learned}
+    lowers = [t.lower_ for t in doc]  # once: slicing the Doc per position and length is what costs
     i = 0
-    while i < len(doc):
+    while i < len(lowers):
+        if lowers[i] not in firsts:
+            i += 1
+            continue
         for n in range(longest, 0, -1):
-            owner = learned.get(tuple(t.lower_ for t in doc[i:i + n]))
+            owner = learned.get(tuple(lowers[i:i + n]))
             if owner is not None and not any(j in covered for j in range(i - 1, i + n + 1)):
                 owner.spans.append(Span(doc, i, i + n, label="PER"))
                 i += n - 1
