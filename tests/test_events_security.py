@@ -64,3 +64,19 @@ def test_drill_without_partner_is_a_show_of_force() -> None:
 def test_drill_with_a_partner_stays_cooperation() -> None:
     events = _events("Le Japon a mené mardi des exercices militaires avec l'Inde.", "COOPERATE")
     assert ("japon", "inde") in _names(events), _names(events)
+
+
+def test_missiles_fired_into_a_sea_are_a_weapons_test() -> None:
+    out = pipeline(ArticleIn(id="spec", text="La Corée du Nord a tiré jeudi deux missiles balistiques en mer du Japon.",
+                             published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
+    assert [(e.type, e.mode, e.target) for e in out.events] == [("MOBILIZE", "weapons_test", None)]
+
+
+def test_a_supervised_launch_is_a_weapons_test() -> None:
+    events = _events("Kim Jong-un a supervisé jeudi le tir de deux missiles.", "MOBILIZE")
+    assert ("kim jong un", None) in _names(events), _names(events)
+
+
+def test_missiles_fired_at_a_city_stay_a_strike_on_its_country() -> None:
+    events = _events("La Russie a tiré mardi des missiles sur Kiev.", "ASSAULT")
+    assert ("russie", "ukraine") in _names(events), _names(events)

@@ -229,6 +229,20 @@ def lone_drill(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found
     return replace(found, sense=TriggerSense("MOBILIZE", "exercise"))
 
 
+_LAUNCHES = frozenset({"tirer", "tir", "lancer", "lancement"})
+
+
+def sea_launch(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found:
+    """'a tiré deux missiles balistiques en mer du Japon': missiles fired into a sea or a place of no state hit
+    no one; it is a weapons test (PLOVER MOBILIZE), not a strike."""
+    if found.sense.type != "ASSAULT" or roles.target is None or roles.target.kind != "LOC":
+        return found
+    if tok.lemma_.lower() not in _LAUNCHES or _as_target(ctx, roles.target).kind != "LOC":
+        return found
+    roles.target = None
+    return replace(found, sense=TriggerSense("MOBILIZE", "weapons_test"))
+
+
 def arrest_place(ctx: Context, found: _Found, roles: _Roles) -> None:
     """'X a été arrêté en France': an arrest or a sentence is the act of the state where it happens."""
     if f"{found.sense.type}.{found.sense.mode}" not in load_families().state_acts or roles.source is not None:

@@ -12,7 +12,15 @@ from service.dates import TimeExpression, find_time_expressions
 from service.events.attribution import _attribution
 from service.events.context import Context, _Party, _Roles
 from service.events.dates import DateMemory, _date_for, note_dated_noun, recalled_date
-from service.events.families import civil, complete, family_roles, in_name, lone_drill, merge_unnamed
+from service.events.families import (
+    civil,
+    complete,
+    family_roles,
+    in_name,
+    lone_drill,
+    merge_unnamed,
+    sea_launch,
+)
 from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
 from service.events.parties import _as_target
@@ -93,7 +101,7 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         note_dated_noun(ctx, memory, tok, found.sense.type, expressions)
         roles = _roles(ctx, tok, found, sent)
         family_roles(ctx, tok, found, roles)
-        found = lone_drill(ctx, tok, found, roles)
+        found = sea_launch(ctx, tok, lone_drill(ctx, tok, found, roles), roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
             roles.source, roles.target = previous.source, previous.target
             found = replace(found, carried=previous.event)
