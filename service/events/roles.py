@@ -313,7 +313,14 @@ def _noun_complement(ctx: Context, noun: Token, sense: TriggerSense, roles: _Rol
             other = _other_of_pair(pair, roles.source)
             if other is not None:
                 return other
-    return _obliques(ctx, noun, sense, roles, exclude, bare=True)
+    target = _obliques(ctx, noun, sense, roles, exclude, bare=True)
+    tail = next((c for c in _children(ctx, noun) if c.dep_ == "nmod" and c.pos_ == "NOUN" and c.i <= noun.i + 2
+                 and _case_of(c) in ("de", "d'")), None)
+    if target is None and tail is not None:
+        # "une motion de censure contre X", "un accord de paix avec X": the parser hangs the party on the
+        # noun's own complement
+        target = _obliques(ctx, tail, sense, roles, exclude)
+    return target
 
 
 def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
