@@ -70,7 +70,23 @@ def _find_verb_sense(ctx: Context, tok: Token) -> _Found | None:
     sense = lex.verbs.get(lemma) or lex.verbs.get(tok.lower_)
     if sense is not None and _complement_ok(ctx, tok, lemma):
         return _Found(sense)
+    if lemma in _CALL_VERBS and not _has_reflexive(tok) and _calls_a_person(ctx, tok):
+        phone = lex.verbs.get("téléphoner")
+        return _Found(phone) if phone is not None else None
     return None
+
+
+# "X a appelé Y" with a person as the object and no "à" complement is a phone call ("appeler Y à la retenue"
+# is an appeal, "s'appeler" a name).
+_CALL_VERBS = frozenset({"appeler"})
+
+
+def _calls_a_person(ctx: Context, tok: Token) -> bool:
+    for child in _complements(ctx, tok):
+        idx = ctx.table.token_entity.get(child.i)
+        if child.dep_ == "obj" and idx is not None and ctx.table.entities[idx].label == "PER":
+            return True
+    return False
 
 
 def _sense(ctx: Context, tok: Token) -> _Found | None:
