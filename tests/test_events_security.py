@@ -80,3 +80,9 @@ def test_a_supervised_launch_is_a_weapons_test() -> None:
 def test_missiles_fired_at_a_city_stay_a_strike_on_its_country() -> None:
     events = _events("La Russie a tiré mardi des missiles sur Kiev.", "ASSAULT")
     assert ("russie", "ukraine") in _names(events), _names(events)
+
+
+def test_impersonal_il_is_no_party_of_a_strike() -> None:
+    events = _events("Vladimir Poutine a parlé lundi. Un porte-parole ukrainien a déclaré qu'il y avait eu peu de "
+                     "blessés après la frappe de missiles russes.", "ASSAULT")
+    assert not any(tgt == "vladimir poutine" for _, tgt in _names(events)), _names(events)

@@ -181,6 +181,8 @@ def _main_pair(ctx: Context, before: int, kinds: tuple[str, ...]) -> list[_Party
 
 def _pronoun(ctx: Context, tok: Token) -> _Party | None:
     low = tok.lower_
+    if tok.dep_.startswith("expl"):
+        return None  # an impersonal "il" ("il y a eu des blessés", "il faut", "il s'agit") stands for no one
     if low in _PERSON_PRONOUNS:
         # "Poutine a offert une voiture à Kim, et lui-même a reçu...": the pronoun continues the subject
         window = max(tok.sent.start - 40, 0)
