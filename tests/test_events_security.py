@@ -86,3 +86,9 @@ def test_impersonal_il_is_no_party_of_a_strike() -> None:
     events = _events("Vladimir Poutine a parlé lundi. Un porte-parole ukrainien a déclaré qu'il y avait eu peu de "
                      "blessés après la frappe de missiles russes.", "ASSAULT")
     assert not any(tgt == "vladimir poutine" for _, tgt in _names(events)), _names(events)
+
+
+def test_not_ruling_out_an_intervention_is_an_asserted_threat() -> None:
+    events = _events("La Cedeao n'exclut pas une intervention militaire au Niger.", "THREATEN")
+    assert [(src, tgt, e.modality) for (src, tgt), e in zip(_names(events), events, strict=True)] == [
+        ("cedeao", "niger", "asserted")]

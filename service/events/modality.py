@@ -13,6 +13,9 @@ from service.lexicon import TriggerSense
 _STRONG_NEGATION = frozenset({"ne", "n'", "jamais", "aucun", "aucune", "nul", "nulle", "nullement", "aucunement"})
 
 
+_LITOTES = frozenset({"exclure", "écarter"})
+
+
 def _negated(ctx: Context, tok: Token, verb: Token) -> bool:
     scope = [tok, verb, *_children(ctx, verb)] if verb.i != tok.i else [tok, *_children(ctx, tok)]
     if tok.pos_ == "NOUN":
@@ -59,7 +62,8 @@ def _modality(ctx: Context, tok: Token, sent: Span, sense: TriggerSense | None =
             head = head.head
         verb = head if _is_verbal(head) or head.pos_ == "AUX" else tok
     governors = list(_governors(verb))
-    if _negated(ctx, tok, verb):
+    # "n'exclut pas une intervention": not ruling it out is the threat itself, said, not denied
+    if _negated(ctx, tok, verb) and verb.lemma_.lower() not in _LITOTES:
         return "denied"
     if any(g.lemma_.lower() in cues.denial_verbs for g in governors):
         return "denied"
