@@ -92,3 +92,8 @@ def test_not_ruling_out_an_intervention_is_an_asserted_threat() -> None:
     events = _events("La Cedeao n'exclut pas une intervention militaire au Niger.", "THREATEN")
     assert [(src, tgt, e.modality) for (src, tgt), e in zip(_names(events), events, strict=True)] == [
         ("cedeao", "niger", "asserted")]
+
+
+def test_missiles_falling_into_a_sea_in_a_relative_clause_are_a_weapons_test() -> None:
+    events = _events("Lundi, la Corée du Nord a tiré deux missiles qui se sont abattus en mer du Japon.", "MOBILIZE")
+    assert ("coree du nord", None) in _names(events), _names(events)

@@ -235,9 +235,15 @@ _LAUNCHES = frozenset({"tirer", "tir", "lancer", "lancement"})
 def sea_launch(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found:
     """'a tiré deux missiles balistiques en mer du Japon': missiles fired into a sea or a place of no state hit
     no one; it is a weapons test (PLOVER MOBILIZE), not a strike."""
-    if found.sense.type != "ASSAULT" or roles.target is None or roles.target.kind != "LOC":
+    if found.sense.type != "ASSAULT" or tok.lemma_.lower() not in _LAUNCHES:
         return found
-    if tok.lemma_.lower() not in _LAUNCHES or _as_target(ctx, roles.target).kind != "LOC":
+    place = roles.target
+    if place is None and roles.source is not None:
+        # "a tiré deux missiles qui se sont abattus en mer du Japon": where the missiles fell, in their phrase
+        obj = next((c for c in _children(ctx, tok) if c.dep_ == "obj"), None)
+        words = [w for w in obj.subtree if w.i - obj.i <= 12] if obj is not None else []
+        place = next((p for p in (_party_of_token(ctx, w) for w in words) if p is not None), None)
+    if place is None or place.kind != "LOC" or _as_target(ctx, place).kind != "LOC":
         return found
     roles.target = None
     return replace(found, sense=TriggerSense("MOBILIZE", "weapons_test"))
