@@ -83,17 +83,19 @@ from prometheus_client import generate_latest
 from service import metrics_multiprocess
 metrics_multiprocess.enable()
 from service import metrics  # created in the parent after enable(), as an import before the fork would
-read, write = os.pipe()
+# One pipe per direction: with a single pipe the child could read back its own "ready" byte.
+child_ready_r, child_ready_w = os.pipe()
+scraped_r, scraped_w = os.pipe()
 child = os.fork()
 if child == 0:
     metrics.READY.set(1)
     metrics.ERRORS.labels(where="test").inc(2)
-    os.write(write, b"x")
-    os.read(read, 1)  # stays alive (a live process) until the parent has scraped
+    os.write(child_ready_w, b"x")
+    os.read(scraped_r, 1)  # stays alive (a live process) until the parent has scraped
     os._exit(0)
-os.read(read, 1)
+os.read(child_ready_r, 1)
 sys.stdout.write(generate_latest(metrics.serving_registry()).decode())
-os.write(write, b"x")
+os.write(scraped_w, b"x")
 os.waitpid(child, 0)
 """
 
