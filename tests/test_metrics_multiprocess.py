@@ -47,7 +47,9 @@ def _dead_letter_consumers(client: redis.Redis) -> set[str]:
 
 
 def test_one_metrics_port_sums_counters_over_worker_processes(start_worker: WorkerFactory, r: redis.Redis) -> None:
-    parent = start_worker("mp", wait_ready=False, DEPECHE_PROCESSES="2")
+    # A long block: each consumer stays in XREADGROUP between entries, so Redis's first-blocked-first-served
+    # order alternates them (with 100 ms blocks, re-blocking could phase-lock with the producer's polling).
+    parent = start_worker("mp", wait_ready=False, DEPECHE_PROCESSES="2", DEPECHE_BLOCK_MS="5000")
     wait_ready_http(parent)
     wait_ready_http(dataclasses.replace(parent, port=parent.port + 1))  # the second child
 
