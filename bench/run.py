@@ -40,6 +40,7 @@ from bench.workload import WorkloadSpec, generate, word_count
 from service import names
 from service.producer import publish
 from service.redis_server import RedisServer, find_redis_server, free_port
+from service.stream_ids import entry_order
 
 RAW_BATCH = 32  # nlp.pipe batch for the raw-spaCy baseline
 OFFLINE_BATCH = 16  # ArticleIn per pipeline_batch call, as the worker's default XREADGROUP COUNT
@@ -67,14 +68,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def entry_ms(entry_id: str | bytes) -> int:
     """Milliseconds part of a Redis stream entry id `<ms>-<seq>`."""
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    return int(text.split("-", 1)[0])
-
-
-def id_tuple(entry_id: str | bytes) -> tuple[int, int]:
-    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
-    ms, _, seq = text.partition("-")
-    return int(ms), int(seq or 0)
+    return entry_order(entry_id)[0]
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -457,11 +451,11 @@ def group_info(client: redis.Redis) -> dict[str, Any] | None:
 def wait_settled(client: redis.Redis, last_input_id: str, timeout: float, workers: Sequence[WorkerHandle],
                  poll: float = POLL_S) -> float:
     """Wait until the group delivered up to `last_input_id` and nothing is pending; return time.time()."""
-    target = id_tuple(last_input_id)
+    target = entry_order(last_input_id)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         g = group_info(client)
-        if g is not None and g["pending"] == 0 and id_tuple(g["last-delivered-id"]) >= target:
+        if g is not None and g["pending"] == 0 and entry_order(g["last-delivered-id"]) >= target:
             return time.time()
         for w in workers:
             if w.process.poll() is not None:

@@ -11,7 +11,6 @@ from bench.run import (
     entry_ms,
     evaluate_targets,
     finite,
-    id_tuple,
     percentile,
     proc_cpu_seconds,
     proc_peak_rss_mb,
@@ -20,6 +19,7 @@ from bench.run import (
     stage_sums,
     targets_table,
 )
+from service.stream_ids import entry_order
 
 
 def _results() -> dict[str, object]:
@@ -47,7 +47,7 @@ def test_bench_pure_helpers() -> None:
     assert percentile([5, 1, 3], 0) == 1 and percentile([5, 1, 3], 100) == 5
     assert math.isnan(percentile([], 50))
     assert entry_ms("1700000000123-7") == 1700000000123
-    assert id_tuple(b"5-2") == (5, 2) and id_tuple("5-10") > id_tuple("5-9")
+    assert entry_order(b"5-2") == (5, 2) and entry_order("5-10") > entry_order("5-9")
     assert ratio(9.0, 10.0) == 0.9 and ratio(1.0, 0.0) is None and ratio(None, 1.0) is None
     assert finite({"a": [math.nan, 1.0], "b": math.inf}) == {"a": [None, 1.0], "b": None}
 

@@ -18,10 +18,10 @@ import yaml
 from contracts.models import Actor, ArticleIn, Event
 from service.gazetteer import fold, load_gazetteer
 from service.pipeline import pipeline
+from service.plover import SYMMETRIC
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "event_sentences.yaml").read_text(encoding="utf-8"))
-SYMMETRIC = {"CONSULT", "AGREE", "COOPERATE"}
 
 # Sentences the extractor does not code yet, by the start of their text; strict, so a fix shows up.
 UNSOLVED: dict[str, str] = {

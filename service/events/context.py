@@ -14,7 +14,6 @@ from service.entities import EntityTable
 from service.gazetteer import Gazetteer
 from service.lexicon import Cues, Lexicon, TriggerSense
 
-SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _SUBJ = ("nsubj", "nsubj:pass", "expl:subj")
 _OBLIQUE = ("obl", "obl:arg", "obl:mod", "nmod", "iobj")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.models import Event, EventDate
-from service.events.context import SYMMETRIC
+from service.plover import SYMMETRIC
 
 
 def _actor_key(event: Event) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from service.events.context import _OBLIQUE, _SUBJ, SYMMETRIC, Context, _Found, _Party, _Roles
+from service.events.context import _OBLIQUE, _SUBJ, Context, _Found, _Party, _Roles
 from service.events.parties import (
     _adjacent_party,
     _as_target,
@@ -18,6 +18,7 @@ from service.events.parties import (
 from service.events.syntax import _case_of, _children, _complements, _is_passive, _is_time_word, _is_verbal
 from service.gazetteer import fold
 from service.lexicon import TriggerSense
+from service.plover import SYMMETRIC
 
 _TARGET_CASES = frozenset({"avec", "à", "au", "aux", "contre", "auprès", "envers", "vers", "entre", "pour", "sur",
                            "chez", "de", "du", "des", "d'"})
