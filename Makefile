@@ -14,8 +14,13 @@ install: uv
 demo: install
 	$(UV) run depeche demo
 
+# Test processes side by side (pytest-xdist): `auto` is one per core. Modules whose tests share a live
+# worker or server are kept on one process (xdist_group marks, --dist loadgroup). TEST_PROCESSES=0 runs
+# everything in this one process.
+TEST_PROCESSES ?= auto
+
 test: install
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_PROCESSES) --dist loadgroup
 
 lint: install
 	$(UV) run ruff check .

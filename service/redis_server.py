@@ -50,6 +50,10 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
+class PortTaken(RuntimeError):
+    """Another process holds the port a server was to listen on."""
+
+
 @dataclass
 class RedisServer:
     """A redis-server child process on a free port, stopped and cleaned up by `stop()`."""
@@ -64,7 +68,22 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout: float = 10.0) -> RedisServer:
+    def start(self, timeout: float = 10.0, attempts: int = 3) -> RedisServer:
+        """Start on `port`; when another process took that port between `free_port()` and the bind (test
+        processes running side by side race for ports), start again on a new one."""
+        for attempt in range(attempts):
+            try:
+                self._spawn()
+                self.wait_ready(timeout)
+                return self
+            except PortTaken:
+                self.stop()
+                if attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+        return self
+
+    def _spawn(self) -> None:
         args = [
             self.binary,
             "--port", str(self.port),
@@ -77,21 +96,30 @@ class RedisServer:
         ]
         log = open(self.directory / "redis.log", "ab")  # noqa: SIM115 - owned by the child process
         self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
-        self.wait_ready(timeout)
-        return self
 
     def wait_ready(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"redis-server exited: {(self.directory / 'redis.log').read_text()[-500:]}")
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise TimeoutError(f"redis-server on port {self.port} not ready after {timeout}s")
+        try:
+            while time.monotonic() < deadline:
+                if self.process is not None and self.process.poll() is not None:
+                    log = (self.directory / "redis.log").read_text(errors="replace")[-500:]
+                    if "Address already in use" in log:
+                        raise PortTaken(f"port {self.port} is taken")
+                    raise RuntimeError(f"redis-server exited: {log}")
+                try:
+                    answered = client.info("server")
+                except redis.ConnectionError:
+                    time.sleep(0.05)
+                    continue
+                # Whoever answers must be our child: a server of another process on this port would
+                # otherwise be taken for ours (and flushed by tests).
+                if self.process is not None and int(answered["process_id"]) != self.process.pid:
+                    raise PortTaken(f"port {self.port} answers for process {answered['process_id']}")
+                return
+            raise TimeoutError(f"redis-server on port {self.port} not ready after {timeout}s")
+        finally:
+            client.close()
 
     def stop(self, sig: int | None = None) -> None:
         if self.process is None:

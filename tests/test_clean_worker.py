@@ -6,9 +6,12 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 import redis
 
 from tests.conftest import WorkerProcess, article, output_for, wait_until, xadd_article
+
+pytestmark = pytest.mark.xdist_group("clean_worker")
 
 PARAGRAPH = ("La ministre de la Culture a qualifié le projet de « chance pour la ville » et promis « un "
              "financement rapide » lors de sa visite à Marseille.")

@@ -18,6 +18,9 @@ from tests.conftest import ClusterHandle, WorkerFactory, article, run_burst, wai
 from tests.helpers_faults import fast_article, kill_tree
 from tests.helpers_worker import stub_pipeline
 
+# One local cluster (three redis-server nodes) per test process: keep its tests on one.
+pytestmark = pytest.mark.xdist_group("cluster")
+
 RAW, OUT, DLQ, EVENTS = (names.CLUSTER_STREAMS[s] for s in (names.INPUT_STREAM, names.OUTPUT_STREAM,
                                                              names.DLQ_STREAM, names.EVENTS_STREAM))
 MEETING = ("Le ministre russe des Affaires étrangères Sergueï Lavrov a rencontré mardi 11 mars à Pékin son "

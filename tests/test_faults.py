@@ -446,6 +446,7 @@ def _stream(client: redis.Redis, stream: str) -> list[dict[str, Any]]:
     return [json.loads(f[b"data"]) for _, f in client.xrange(stream)]
 
 
+@pytest.mark.xdist_group("maxlen_trim")  # one shared trimmed run
 def test_maxlen_trim_of_pending_entries_is_counted_and_nothing_is_published_twice(
     trimmed_run: dict[str, Any],
 ) -> None:
@@ -472,6 +473,7 @@ def test_maxlen_trim_of_pending_entries_is_counted_and_nothing_is_published_twic
             max_deleted=run["stream"].get("max-deleted-entry-id"))
 
 
+@pytest.mark.xdist_group("maxlen_trim")  # one shared trimmed run
 def test_maxlen_trim_of_pending_entries_is_dead_lettered(trimmed_run: dict[str, Any]) -> None:
     from tests.helpers_faults import metric
 
@@ -482,6 +484,7 @@ def test_maxlen_trim_of_pending_entries_is_dead_lettered(trimmed_run: dict[str, 
                   reason="trimmed_before_processing") == len(pending)
 
 
+@pytest.mark.xdist_group("maxlen_trim")  # one shared trimmed run
 def test_maxlen_trim_lag_is_reported_truthfully_after_trimming(trimmed_run: dict[str, Any]) -> None:
     """After the trim every surviving entry was processed: the lag gauge must say 0, or the
     DepecheNoProgress alert fires forever (Redis 7.0 reports a stale lag after trims, redis#13957)."""
@@ -492,6 +495,7 @@ def test_maxlen_trim_lag_is_reported_truthfully_after_trimming(trimmed_run: dict
     assert lag == 0, f"lag gauge {lag} after everything left in the stream was processed"
 
 
+@pytest.mark.xdist_group("maxlen_trim")  # one shared trimmed run
 def test_maxlen_trim_loss_of_unread_entries_is_counted(trimmed_run: dict[str, Any]) -> None:
     """Entries trimmed before any consumer read them are lost too. Redis gives no per-entry trace, but
     the loss can be counted (XINFO STREAM entries-added vs the group's entries-read and what is left)."""

@@ -26,6 +26,8 @@ from service.validate import Rejected, parse_entry
 from tests.conftest import RedisHandle, WorkerProcess, wait_until
 from tests.helpers_faults import http_get, outcomes, peak_rss_mb, push_fields
 
+pytestmark = pytest.mark.xdist_group("hostile")
+
 MAX_TEXT_CHARS = 200_000  # the worker's default DEPECHE_MAX_TEXT_CHARS
 # Measured peak RSS of the live worker after the whole hostile run (incl. one 50 MB entry, one
 # 199,000-character French article and one ~1 MB HTML page): see docs/guarantees.md. Bound with headroom.

@@ -16,6 +16,8 @@ from service.pipeline import pipeline_batch
 from service.published import Ignored, Published, parse_published, publication
 from service.validate import parse_entry
 
+pytestmark = pytest.mark.xdist_group("published")
+
 PARIS_SUMMER = timezone(timedelta(hours=2))
 
 # (value as the producer sends it, instant, precision, offset given)

@@ -41,7 +41,7 @@ from tests.helpers_faults import (
     workers_on,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("security")]
 
 # ---- the ACL ---------------------------------------------------------------------------------------
 # The exact rules the worker needs (docs/guarantees.md quotes this line). Commands by purpose:

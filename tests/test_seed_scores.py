@@ -17,7 +17,7 @@ from service.pipeline import pipeline_batch
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TARGETS = {"entities": 0.95, "events": 0.85, "events_with_date": 0.75}
 
-pytestmark = pytest.mark.seeds
+pytestmark = [pytest.mark.seeds, pytest.mark.xdist_group("seed_scores")]
 
 
 @pytest.fixture(scope="module")

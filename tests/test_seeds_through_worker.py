@@ -14,6 +14,8 @@ import pytest
 from service import names
 from tests.conftest import RedisHandle, WorkerFactory, read_stream, requires_shared, wait_until, xadd_article
 
+pytestmark = pytest.mark.xdist_group("seeds_through_worker")
+
 
 @pytest.fixture(scope="module")
 def seed_outputs(redis_handle: RedisHandle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

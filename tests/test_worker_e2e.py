@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import jsonschema
+import pytest
 import redis
 
 from service import names
@@ -21,6 +22,8 @@ from tests.conftest import (
     wait_until,
     xadd_article,
 )
+
+pytestmark = pytest.mark.xdist_group("worker_e2e")
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "contracts" / "schemas"
 
