@@ -97,3 +97,38 @@ def test_not_ruling_out_an_intervention_is_an_asserted_threat() -> None:
 def test_missiles_falling_into_a_sea_in_a_relative_clause_are_a_weapons_test() -> None:
     events = _events("Lundi, la Corée du Nord a tiré deux missiles qui se sont abattus en mer du Japon.", "MOBILIZE")
     assert ("coree du nord", None) in _names(events), _names(events)
+
+
+def test_bare_junta_stands_for_the_country_the_article_names_most() -> None:
+    events = _events("Le Tchad vit sous un régime d'exception. À N'Djamena, la junte a expulsé lundi l'ambassadeur "
+                     "d'Allemagne.", "SANCTION")
+    assert ("tchad", "allemagne") in _names(events), _names(events)
+
+
+def test_putschists_as_target_are_their_country() -> None:
+    events = _events("La Guinée est en crise. L'Union africaine a sanctionné les putschistes jeudi.", "SANCTION")
+    assert ("union africaine", "guinee") in _names(events), _names(events)
+
+
+def test_authors_of_a_coup_are_the_regime() -> None:
+    events = _events("Au Gabon, l'Union africaine a imposé des interdictions de voyager aux officiers auteurs du "
+                     "coup d'État.", "SANCTION")
+    assert ("union africaine", "gabon") in _names(events), _names(events)
+
+
+def test_transition_authorities_stand_for_their_country() -> None:
+    events = _events("Le Mali a rompu avec Paris. Les autorités de transition ont expulsé mardi le représentant "
+                     "de la Suède.", "SANCTION")
+    assert ("mali", "suede") in _names(events), _names(events)
+
+
+def test_a_deadline_given_to_someone_is_a_demand() -> None:
+    events = _events("L'Union africaine a donné quinze jours à la junte guinéenne pour organiser des élections.",
+                     "REQUEST")
+    assert ("union africaine", "guinee") in _names(events), _names(events)
+
+
+def test_a_threat_without_a_party_is_aimed_at_the_country_of_the_article() -> None:
+    events = _events("Le Gabon est dirigé par des militaires depuis août. Réunie à Luanda, la CEEAC n'exclut pas "
+                     "le recours à la force, a déclaré son président.", "THREATEN")
+    assert ("ceeac", "gabon") in _names(events), _names(events)

@@ -50,6 +50,9 @@ class Context:
     mentions: dict[int, list[tuple[Token, _Party, str]]] = field(init=False, default_factory=dict)
     senses: dict[int, _Found | None] = field(init=False, default_factory=dict)
     sources: list[_Party] = field(init=False, default_factory=list)  # who committed acts one may condemn, so far
+    # (token, country id) of every country the article names, itself or through a capital or a person: for the
+    # phrases that stand for "the" government without naming it ("la junte"); computed on first use
+    countries: tuple[tuple[int, str], ...] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.cross = _cross_paragraph(self.doc)

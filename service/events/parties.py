@@ -9,6 +9,7 @@ from spacy.tokens import Span, Token
 
 from contracts.models import Actor, Entity
 from service.events.context import _SUBJ, Context, _Party
+from service.events.regime import is_regime
 from service.events.syntax import _case_of, _children
 from service.gazetteer import Gazetteer, fold
 
@@ -232,9 +233,12 @@ def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
         if named is not None and named.id not in exclude:
             return named
     best: tuple[float, _Party] | None = None
+    regime: Token | None = None
     frontier: list[tuple[Token, int]] = [(head, 0)]
     while frontier:
         tok, depth = frontier.pop(0)
+        if regime is None and tok.pos_ == "NOUN" and is_regime(tok):
+            regime = tok
         party = _party_of_token(ctx, tok)
         if party is not None and party.id not in exclude:
             score = depth + _LABEL_RANK.get(party.kind, 2.0)
@@ -247,7 +251,45 @@ def resolve(ctx: Context, head: Token | None, depth_limit: int = 3,
                     frontier.extend((c, depth + 1) for c in _children(ctx, child) if c.dep_ == "obl:agent")
                 elif child.dep_ not in _CLAUSAL and (_case_of(child) or "de") in _WITHIN:
                     frontier.append((child, depth + 1))
+    if best is None and regime is not None:
+        return _regime_party(ctx, regime, exclude)
     return best[1] if best else None
+
+
+def _regime_party(ctx: Context, tok: Token, exclude: frozenset[str]) -> _Party | None:
+    """'la junte', 'les putschistes', 'les autorités de transition' with no country of their own: the government
+    of the country the article names most."""
+    return main_country(ctx, tok.i, exclude)
+
+
+def main_country(ctx: Context, at: int, exclude: frozenset[str] = frozenset()) -> _Party | None:
+    """The country the article names most, itself, through its capital or through its people (on a tie, the one
+    it names first: the lede's), as a party at token `at`."""
+    if ctx.countries is None:
+        ctx.countries = _country_mentions(ctx)
+    counts: dict[str, tuple[int, int]] = {}
+    for i, cid in ctx.countries:
+        n, first = counts.get(cid, (0, i))
+        counts[cid] = (n + 1, first)
+    ranked = sorted((-n, first, cid) for cid, (n, first) in counts.items() if cid not in exclude)
+    if not ranked:
+        return None
+    entry = ctx.gaz.entries[ranked[0][2]]
+    return _Party(Actor(id=entry.id, name=entry.name), entry.name, "GOV", at, entry.country)
+
+
+def _country_mentions(ctx: Context) -> tuple[tuple[int, str], ...]:
+    geo = _geo_of(ctx)
+    found: list[tuple[int, str]] = []
+    for i, idx in ctx.starts:
+        party = _entity_party(ctx, idx, i)
+        if party is None:
+            continue
+        if party.kind == "GOV" and party.place is not None and party.actor.id in geo.countries:
+            found.append((i, party.actor.id))
+        elif party.kind == "PER" and party.country in geo.by_code:
+            found.append((i, geo.by_code[party.country]))
+    return tuple(found)
 
 
 def _named_after(ctx: Context, head: Token) -> _Party | None:
