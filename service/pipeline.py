@@ -45,9 +45,16 @@ def data_digest() -> str:
     return h.hexdigest()[:12]
 
 
+@lru_cache(maxsize=1)
+def _model_version() -> str:
+    """Read once: each read of `Language.meta` rebuilds every pipe's labels, the entity ruler's from its ~3,000
+    patterns (measured: 3 ms of CPU per read, two reads per article: ~9% of the spaCy time of an article)."""
+    return model_version()
+
+
 def pipeline_version() -> str:
     """service version + model and its version + data digest, e.g. `0.3.0+fr_core_news_md-3.8.0+data.1a2b3c4d5e6f`."""
-    return f"{__version__}+{MODEL_NAME}-{model_version()}+data.{data_digest()}"
+    return f"{__version__}+{MODEL_NAME}-{_model_version()}+data.{data_digest()}"
 
 
 def _ignore(_: str, __: float) -> None:
@@ -148,7 +155,7 @@ def _enriched(p: _Prepared, entities: list, events: list, now: float) -> Enriche
         pipeline=PipelineInfo(
             service_version=__version__,
             model=MODEL_NAME,
-            model_version=model_version(),
+            model_version=_model_version(),
             version=pipeline_version(),
             processing_seconds=round(now - p.started, 6),
         ),
