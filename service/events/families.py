@@ -8,7 +8,7 @@ condemnation may name no one else, and one protest or arrest told several times 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -18,7 +18,7 @@ from spacy.tokens import Span, Token
 from contracts.models import Actor, Event, EventDate
 from service.events.context import Context, _Found, _Party, _Roles
 from service.events.parties import _as_target, _party_of_token, _previous, resolve
-from service.events.syntax import _case_of, _children, _is_verbal
+from service.events.syntax import _case_of, _children, _is_time_word, _is_verbal
 from service.lexicon import DATA, TriggerSense
 
 _OF = frozenset({"de", "du", "des", "d'"})
@@ -43,6 +43,9 @@ class Families:
     civil_to: TriggerSense | None = None
     civil_words: frozenset[str] = frozenset()
     military_words: frozenset[str] = frozenset()
+    force_types: frozenset[str] = frozenset()     # TYPE or TYPE.mode
+    force_nouns: frozenset[str] = frozenset()     # noun lemmas ("police", "policier", "soldat")
+    force_qualified: dict[str, frozenset[str]] = field(default_factory=dict)  # "force" + "ordre"
 
 
 def _words(raw: dict[str, Any], key: str) -> frozenset[str]:
@@ -52,6 +55,7 @@ def _words(raw: dict[str, Any], key: str) -> frozenset[str]:
 def parse_families(raw: dict[str, Any]) -> Families:
     civil = raw.get("civil_mobilization") or {}
     to = str(civil.get("to") or "")
+    forces = raw.get("unnamed_forces") or {}
     return Families(
         patient_nouns=_words(raw, "patient_nouns"),
         source_alone=_words(raw, "source_alone"),
@@ -67,6 +71,9 @@ def parse_families(raw: dict[str, Any]) -> Families:
         civil_to=TriggerSense(*to.split(".", 1)) if "." in to else None,
         civil_words=_words(civil, "words"),
         military_words=_words(civil, "unless"),
+        force_types=_words(forces, "types"),
+        force_nouns=_words(forces, "nouns"),
+        force_qualified={str(k): frozenset(str(w) for w in v) for k, v in (forces.get("qualified") or {}).items()},
     )
 
 
@@ -230,12 +237,15 @@ def lone_drill(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found
 
 
 _LAUNCHES = frozenset({"tirer", "tir", "lancer", "lancement"})
+# What is fired at people, not launched into a sea: "ont tiré à balles réelles sur la foule à Mombasa" (H-pol)
+_SHOTS = frozenset({"balle", "foule", "manifestant", "civil", "protestataire"})
 
 
 def sea_launch(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found:
     """'a tiré deux missiles balistiques en mer du Japon': missiles fired into a sea or a place of no state hit
     no one; it is a weapons test (PLOVER MOBILIZE), not a strike."""
-    if found.sense.type != "ASSAULT" or tok.lemma_.lower() not in _LAUNCHES:
+    if found.sense.type != "ASSAULT" or tok.lemma_.lower() not in _LAUNCHES or (
+            found.noun is not None and found.noun.lemma_.lower() in _SHOTS):
         return found
     place = roles.target
     if place is None and roles.source is not None:
@@ -286,6 +296,68 @@ def _of_complement(ctx: Context, tok: Token) -> Token | None:
         if of is not None:
             return of
     return None
+
+
+_POSSESSIVE = frozenset({"nos", "notre", "leurs", "leur", "ses", "sa", "son", "vos", "votre"})
+_NOUN_PATH = frozenset({"obj", "nmod", "obl", "obl:arg", "obl:mod"})
+
+
+def _is_force(ctx: Context, word: Token | None) -> bool:
+    """'la police', 'des policiers', 'les forces de l'ordre': security forces named by their kind only
+    ('nos soldats', 'des soldats russes', 'la police de Paris' name their side)."""
+    if word is None or word.pos_ not in ("NOUN", "PROPN") or word.i in ctx.table.token_entity:
+        return False
+    fam = load_families()
+    lemma = word.lemma_.lower()
+    qualifiers = fam.force_qualified.get(lemma)
+    if not (lemma in fam.force_nouns or word.lower_ in fam.force_nouns or (
+            qualifiers is not None and any(c.lemma_.lower() in qualifiers for c in _children(ctx, word)))):
+        return False
+    return not any(c.dep_ == "det" and c.lower_ in _POSSESSIVE for c in word.children) and (
+        resolve(ctx, word, 1) is None)
+
+
+def _doers(ctx: Context, word: Token, verbal: bool) -> list[Token]:
+    """A word's dependents, and for a verb those the parser hung on its date ('dispersés mercredi par des
+    gendarmes')."""
+    children = _children(ctx, word)
+    if not verbal:
+        return children
+    return [*children, *(g for c in children if _is_time_word(c) for g in _children(ctx, c) if g.dep_ == "obl:agent")]
+
+
+def unnamed_force(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> bool:
+    """'Les forces de l'ordre ont fait usage de gaz lacrymogènes', 'les policiers ont tiré à balles réelles sur la
+    foule': crowd control, arrests and shootings by police or soldiers the text names by their kind only are
+    events with no party named (the corpus codes them with a null source). A bare noun ('des tirs de gaz
+    lacrymogène', 'la répression') counts only as a coercion and only as its verb's object or complement."""
+    fam = load_families()
+    if roles.source is not None or not _listed(found.sense, fam.force_types):
+        return False
+    verbal = _is_verbal(tok)
+    if not verbal and found.sense.type != "COERCE":
+        return False  # "des affrontements avec les forces de l'ordre", "compétences de combat": not coded alone
+    word = tok
+    for hop in range(4):
+        for child in _doers(ctx, word, verbal):
+            if child.dep_ in ("nsubj", "obl:agent") or (
+                    hop == 0 and not verbal and child.dep_ in ("nmod", "obl", "obl:mod")
+                    and _case_of(child) in ("par", *_OF)):
+                if _is_force(ctx, child):
+                    if roles.target is not None and roles.target.place is not None:
+                        roles.location = roles.location or roles.target  # "sur la foule à Mombasa": where
+                        roles.target = None
+                    return True
+                if child.dep_ in ("nsubj", "obl:agent"):
+                    return False
+        if word.head.i == word.i or word.dep_ in ("ccomp", "parataxis", "acl:relcl", "acl"):
+            return False
+        if not verbal and (word.dep_ not in _NOUN_PATH or hop >= 2):
+            return False
+        word = word.head
+        if not verbal and _is_verbal(word):
+            verbal = True  # from the noun's verb on, look for that verb's subject like a verb trigger's
+    return False
 
 
 def complete(sense: TriggerSense, roles: _Roles, generic: bool) -> bool:

@@ -1,0 +1,55 @@
+"""Domestic politics, protests, elections and justice, specified by tests/data/event_sentences_domestic.yaml.
+
+The same checks as tests/test_events.py (type, mode, actors, date, modality) on sentences of our own about
+crowds and the police, courts and charges, parliaments and votes; then sentences that must yield no event of a
+given type.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from test_events import _actors_ok, _date_ok, _describe
+
+from contracts.models import ArticleIn, Event
+from service.pipeline import pipeline
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "event_sentences_domestic.yaml").read_text(encoding="utf-8"))
+PUBLISHED = datetime.fromisoformat("2025-03-14T12:00:00+00:00")  # a Friday
+
+
+def _events(text: str, published: datetime = PUBLISHED) -> list[Event]:
+    return pipeline(ArticleIn(id="spec", text=text, published_at=published)).events
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{i:02d}-{c['expect']['type']}" for i, c in enumerate(CASES)])
+def test_domestic_sentence_yields_expected_event(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    events = _events(case["text"], datetime.fromisoformat(str(case["published_at"]) + "T12:00:00+00:00"))
+    matching = [e for e in events if e.type == expect["type"] and _actors_ok(expect, e)
+                and (not expect.get("no_source") or e.source is None)
+                and (not expect.get("no_target") or e.target is None)
+                and _date_ok(expect.get("date"), e) and e.modality == expect["modality"]
+                and ("mode" not in expect or e.mode == expect["mode"])]
+    assert matching, f"no event as expected: {expect}\ngot:\n{_describe(events)}"
+
+
+# (text, type): sentences that must yield no event of this type.
+NO_EVENT: list[tuple[str, str, str]] = [
+    ("« Nos soldats ont démontré leurs compétences en matière de combat de nuit », a dit le porte-parole.",
+     "ASSAULT", "a skill noun under a boast by 'nos soldats' is no attack"),
+    ("Des heurts ont opposé jeudi des jeunes aux forces de l'ordre à Rennes.",
+     "ASSAULT", "clashes with unnamed police are not coded as an attack by no one"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type", "why"), NO_EVENT, ids=[c[2] for c in NO_EVENT])
+def test_sentence_yields_no_event_of_this_type(text: str, event_type: str, why: str) -> None:
+    events = _events(text)
+    wrong = [e for e in events if e.type == event_type]
+    assert not wrong, f"{why}:\n{_describe(events)}"
