@@ -132,3 +132,27 @@ def test_a_threat_without_a_party_is_aimed_at_the_country_of_the_article() -> No
     events = _events("Le Gabon est dirigé par des militaires depuis août. Réunie à Luanda, la CEEAC n'exclut pas "
                      "le recours à la force, a déclaré son président.", "THREATEN")
     assert ("ceeac", "gabon") in _names(events), _names(events)
+
+
+def test_a_claimed_attack_struck_the_place_its_phrase_names() -> None:
+    events = _events("Les Shebab ont revendiqué lundi une attaque sanglante et l'incendie d'un hôtel du centre de "
+                     "Mogadiscio.", "ASSAULT")
+    assert ("shebab", "somalie") in _names(events), _names(events)
+
+
+def test_a_place_of_another_clause_is_not_what_an_attack_struck() -> None:
+    events = _events("Le JNIM a revendiqué l'attaque, a déclaré un élu à Niamey.", "ASSAULT")
+    assert not any(tgt == "niger" for _, tgt in _names(events)), _names(events)
+
+
+def test_the_act_after_dont_is_its_antecedents() -> None:
+    events = _events("Le mouvement Hamas, dont l'offensive du 7 octobre 2023 contre Israël a déclenché la guerre, a "
+                     "répondu jeudi.", "ASSAULT")
+    assert ("hamas", "israel") in _names(events), _names(events)
+    assert any(e.date is not None and e.date.value == "2023-10-07" for e in events)
+
+
+def test_the_antecedent_of_dont_undergoes_an_arrest() -> None:
+    events = _events("Les partisans de l'opposant Jean Dupont, dont l'arrestation a eu lieu mardi, ont manifesté.",
+                     "COERCE")
+    assert (None, "jean dupont") in _names(events), _names(events)

@@ -25,7 +25,7 @@ from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
 from service.events.parties import _as_target
 from service.events.roles import _complete, _place_ok, _roles
-from service.events.security import implied_target
+from service.events.security import attack_place, implied_target, whose_act
 from service.events.syntax import _is_verbal
 from service.events.triggers import _anaphoric, _sense, _switch_mode, _topic
 
@@ -102,7 +102,9 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         note_dated_noun(ctx, memory, tok, found.sense.type, expressions)
         roles = _roles(ctx, tok, found, sent)
         family_roles(ctx, tok, found, roles)
+        whose_act(ctx, tok, found, roles)
         implied_target(ctx, tok, found, roles)
+        attack_place(ctx, tok, found, roles)
         found = sea_launch(ctx, tok, lone_drill(ctx, tok, found, roles), roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
             roles.source, roles.target = previous.source, previous.target
