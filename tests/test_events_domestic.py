@@ -45,6 +45,8 @@ NO_EVENT: list[tuple[str, str, str]] = [
      "ASSAULT", "a skill noun under a boast by 'nos soldats' is no attack"),
     ("Des heurts ont opposé jeudi des jeunes aux forces de l'ordre à Rennes.",
      "ASSAULT", "clashes with unnamed police are not coded as an attack by no one"),
+    ("Les députés ont renversé mardi le gouvernement de Paul Girard par 301 voix.",
+     "COERCE", "a government brought down by deputies is no coup"),
 ]
 
 
@@ -53,3 +55,17 @@ def test_sentence_yields_no_event_of_this_type(text: str, event_type: str, why: 
     events = _events(text)
     wrong = [e for e in events if e.type == event_type]
     assert not wrong, f"{why}:\n{_describe(events)}"
+
+
+def test_one_person_taken_and_held_in_one_sentence_is_one_arrest() -> None:
+    text = "Des émeutes ont éclaté vendredi, deux jours après l'arrestation de l'opposant Jean Moreau, dont la garde à vue a été prolongée."
+    arrests = [e for e in _events(text) if e.type == "COERCE"]
+    assert len(arrests) == 1, _describe(arrests)
+    assert arrests[0].target is not None and arrests[0].target.name == "Jean Moreau"
+    assert arrests[0].date is not None and arrests[0].date.value == "2025-03-12"
+
+
+def test_a_merged_arrest_never_makes_the_arrested_the_arrester() -> None:
+    text = "Le militant Paul Girard a été interpellé mardi puis placé en garde à vue à Lille."
+    arrests = [e for e in _events(text) if e.type == "COERCE"]
+    assert arrests and all(e.source is None or e.source.name != "Paul Girard" for e in arrests), _describe(arrests)

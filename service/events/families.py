@@ -19,6 +19,7 @@ from contracts.models import Actor, Event, EventDate
 from service.events.context import Context, _Found, _Party, _Roles
 from service.events.parties import _as_target, _party_of_token, _previous, resolve
 from service.events.syntax import _case_of, _children, _is_time_word, _is_verbal
+from service.gazetteer import fold
 from service.lexicon import DATA, TriggerSense
 
 _OF = frozenset({"de", "du", "des", "d'"})
@@ -46,6 +47,13 @@ class Families:
     force_types: frozenset[str] = frozenset()     # TYPE or TYPE.mode
     force_nouns: frozenset[str] = frozenset()     # noun lemmas ("police", "policier", "soldat")
     force_qualified: dict[str, frozenset[str]] = field(default_factory=dict)  # "force" + "ordre"
+    vote_from: frozenset[str] = frozenset()       # TYPE.mode a parliament's vote turns into vote_to
+    vote_to: TriggerSense | None = None
+    vote_words: frozenset[str] = frozenset()      # lemmas that say the act is a parliament's
+    censure_words: frozenset[str] = frozenset()   # trigger lemmas whose target is the government named nearby
+    government_words: frozenset[str] = frozenset()
+    member_words: frozenset[str] = frozenset()    # "les députés": the chamber the article names
+    chamber_words: frozenset[str] = frozenset()   # first word of a chamber's name (folded)
 
 
 def _words(raw: dict[str, Any], key: str) -> frozenset[str]:
@@ -56,6 +64,8 @@ def parse_families(raw: dict[str, Any]) -> Families:
     civil = raw.get("civil_mobilization") or {}
     to = str(civil.get("to") or "")
     forces = raw.get("unnamed_forces") or {}
+    vote = raw.get("parliament_vote") or {}
+    vote_to = str(vote.get("to") or "")
     return Families(
         patient_nouns=_words(raw, "patient_nouns"),
         source_alone=_words(raw, "source_alone"),
@@ -74,6 +84,13 @@ def parse_families(raw: dict[str, Any]) -> Families:
         force_types=_words(forces, "types"),
         force_nouns=_words(forces, "nouns"),
         force_qualified={str(k): frozenset(str(w) for w in v) for k, v in (forces.get("qualified") or {}).items()},
+        vote_from=_words(vote, "from"),
+        vote_to=TriggerSense(*vote_to.split(".", 1)) if "." in vote_to else None,
+        vote_words=_words(vote, "words"),
+        censure_words=_words(vote, "censure"),
+        government_words=_words(vote, "government"),
+        member_words=_words(vote, "members"),
+        chamber_words=_words(vote, "chambers"),
     )
 
 
@@ -122,6 +139,10 @@ def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> Non
         return
     # "la mise à l'écart du chef de la junte X": deeper than the generic step looks
     deep = resolve(ctx, of, 3)  # "du patron de Telegram, Pavel Durov": the person, not the company
+    if deep is None:
+        # "l'arrestation de l'opposant Jean Moreau": the parser may hang the name on the event noun itself
+        named = (resolve(ctx, c, 1) for c in _children(ctx, tok) if c.dep_ == "appos" and c.i > of.i)
+        deep = next((p for p in named if p is not None and p.kind == "PER"), None)
     patient: _Party | None = deep if deep is not None and (not swapped or deep.kind == "PER") else roles.source
     if patient is None or patient.kind == "LOC":
         return
@@ -360,6 +381,58 @@ def unnamed_force(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> boo
     return False
 
 
+def parliament_vote(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> _Found:
+    """'Les députés ont renversé le gouvernement de X', 'l'Assemblée a adopté une motion de censure': a parliament
+    bringing a government down rejects it (PLOVER REJECT), it does not seize power; the censure's target is the
+    government named in its sentence or the one before, and 'les députés' stand for the chamber the article
+    names."""
+    fam = load_families()
+    key = f"{found.sense.type}.{found.sense.mode}"
+    sent = tok.sent
+    if key in fam.vote_from and fam.vote_to is not None:
+        if not {t.lemma_.lower() for t in sent} & fam.vote_words:
+            return found
+        found = replace(found, sense=fam.vote_to)
+    elif not (tok.lemma_.lower() in fam.censure_words or (
+            found.noun is not None and found.noun.lemma_.lower() in fam.censure_words)):
+        return found
+    if roles.target is None:
+        roles.target = _government_near(ctx, sent, roles.source)
+    if roles.source is None:
+        roles.source = _chamber_of(ctx, tok)
+    return found
+
+
+def _government_near(ctx: Context, sent: Span, source: _Party | None) -> _Party | None:
+    """'Le gouvernement de X est tombé : les députés ont adopté une motion de censure': the government named in the
+    censure's sentence, else in the sentence before."""
+    fam = load_families()
+    spans = [sent]
+    if sent.start > 0:
+        spans.append(ctx.doc[sent.start - 1].sent)
+    for span in spans:
+        for word in span:
+            if word.lemma_.lower() in fam.government_words and word.pos_ == "NOUN":
+                party = resolve(ctx, word, 2)
+                if party is not None and party.kind in ("PER", "GOV") and (source is None or party.id != source.id):
+                    return party
+    return None
+
+
+def _chamber_of(ctx: Context, tok: Token) -> _Party | None:
+    """'les députés ont voté la censure': the members of a chamber stand for the chamber the article names."""
+    fam = load_families()
+    verb = tok if _is_verbal(tok) else tok.head
+    subj = next((c for c in _children(ctx, verb) if c.dep_ in ("nsubj", "obl:agent")), None)
+    if subj is None or subj.lemma_.lower() not in fam.member_words:
+        return None
+    for i, idx in ctx.starts:
+        entity = ctx.table.entities[idx]
+        if entity.label == "ORG" and fold(entity.name).split(" ", 1)[0] in fam.chamber_words:
+            return _party_of_token(ctx, ctx.doc[i])
+    return None
+
+
 def complete(sense: TriggerSense, roles: _Roles, generic: bool) -> bool:
     """The generic completeness test, widened for condemnations (their author alone suffices) and for
     sentences and coups (who is sentenced or ousted suffices), narrowed for coups with no one named
@@ -395,12 +468,23 @@ def _same_unnamed(kept: Event, event: Event) -> bool:
 def _joined(kept: Event, event: Event) -> Event:
     """One report of the event, with what the other report knows besides (a named party, a place, a finer date)."""
     update: dict[str, Any] = {}
+    other: dict[str, Actor | None] = {"source": kept.target, "target": kept.source, "location": None}
     for side in ("source", "target", "location"):
-        if getattr(kept, side) is None and getattr(event, side) is not None:
-            update[side] = getattr(event, side)
+        new = getattr(event, side)
+        facing = other[side]
+        if getattr(kept, side) is None and new is not None and (facing is None or facing.id != new.id):
+            update[side] = new  # never the party already on the other side ("X a été interpellé puis placé...")
     if kept.date is None or (event.date is not None and len(event.date.value) > len(kept.date.value)):
         update["date"] = event.date if event.date is not None else kept.date
     return kept.model_copy(update=update) if update else kept
+
+
+def _same_custody(kept: Event, event: Event) -> bool:
+    """'l'arrestation de X, dont la garde à vue a été prolongée', 'X a été interpellé puis placé en garde à vue':
+    one sentence telling how one person was taken and held is one arrest, whatever date each clause picks up."""
+    return (kept.type == event.type and kept.mode == event.mode == "arrest" and kept.target is not None
+            and event.target is not None and kept.target.id == event.target.id and kept.sentence == event.sentence
+            and _side_ok(kept.source, event.source))
 
 
 def merge_unnamed(events: list[Event]) -> list[Event]:
@@ -408,7 +492,8 @@ def merge_unnamed(events: list[Event]) -> list[Event]:
     types = load_families().merge_unnamed
     kept: list[Event] = []
     for event in events:  # in text order: the first report is the one the article leads with
-        twin = next((i for i, k in enumerate(kept) if k.type in types and _same_unnamed(k, event)), None)
+        twin = next((i for i, k in enumerate(kept) if k.type in types and (
+            _same_unnamed(k, event) or _same_custody(k, event))), None)
         if twin is None:
             kept.append(event)
         else:

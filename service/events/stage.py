@@ -19,7 +19,9 @@ from service.events.families import (
     in_name,
     lone_drill,
     merge_unnamed,
+    parliament_vote,
     sea_launch,
+    unnamed_force,
 )
 from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
@@ -106,12 +108,14 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         implied_target(ctx, tok, found, roles)
         attack_place(ctx, tok, found, roles)
         found = sea_launch(ctx, tok, lone_drill(ctx, tok, found, roles), roles)
+        found = parliament_vote(ctx, tok, found, roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
             roles.source, roles.target = previous.source, previous.target
             found = replace(found, carried=previous.event)
         if roles.target is not None and roles.target.kind == "LOC":
             roles.target = _as_target(ctx, roles.target) if _place_ok(ctx, found.sense) else None
-        if not complete(found.sense, roles, _complete(ctx, found.sense, roles)) or _background(ctx, tok):
+        if not (complete(found.sense, roles, _complete(ctx, found.sense, roles))
+                or unnamed_force(ctx, tok, found, roles)) or _background(ctx, tok):
             continue
         sense = _switch_mode(ctx, found.sense, sent)
         if attribution is False:
