@@ -329,3 +329,14 @@ def test_le_lendemain_de_a_noun_is_not_a_day_of_its_own() -> None:
 def test_le_lendemain_of_a_coming_day_is_the_next_day_for_a_planned_event() -> None:
     found = find_time_expressions("Il arrivera jeudi et rencontrera le lendemain le président.", date(2025, 3, 11))
     assert [e.for_event(planned=True).value for e in found] == ["2025-03-13", "2025-03-14"]
+
+
+def test_a_headline_in_capitals_has_its_dates_too() -> None:
+    # the words each pattern needs are looked for in the lowered sentence before the pattern runs
+    found = find_time_expressions("DANS LA NUIT DE LUNDI À MARDI, PUIS IL Y A TROIS JOURS À LYON", PUB)
+    assert [e.date.expression for e in found] == ["DANS LA NUIT DE LUNDI À MARDI", "IL Y A TROIS JOURS"]
+
+
+def test_a_long_s_that_re_ignorecase_takes_for_s_still_opens_the_patterns() -> None:
+    found = find_time_expressions("Le texte fut ſigné la ſemaine dernière à Dijon.", PUB)
+    assert [e.date.expression for e in found] == ["la ſemaine dernière"]
