@@ -16,6 +16,7 @@ from service.events.parties import (
     resolve,
 )
 from service.events.syntax import _case_of, _children, _complements, _is_passive, _is_time_word, _is_verbal
+from service.events.trade import through_container
 from service.gazetteer import fold
 from service.lexicon import TriggerSense
 from service.plover import SYMMETRIC
@@ -348,9 +349,9 @@ def _noun_roles(ctx: Context, noun: Token, found: _Found, sent: Span) -> _Roles:
             return roles
     exclude = {roles.source.id} if roles.source else set()
     roles.target = _noun_complement(ctx, noun, sense, roles, exclude)
-    head, dep = noun.head, noun.dep_
-    if dep == "nmod" and _is_time_word(head) and noun.i > head.i and head.head.i != head.i:
-        head, dep = head.head, "obj"  # "a annoncé jeudi des droits de douane": the object hung on the date
+    # "a annoncé jeudi des droits de douane", "a adopté un paquet de sanctions": the object hung on the date or
+    # counted by a container stands where they stand
+    head, dep = through_container(noun)
     while head.pos_ in ("ADV", "ADP") and head.head.i != head.i:
         head = head.head  # "lors de la rencontre": lors -> its verb
     if head.i != noun.i and _is_verbal(head) and dep in ("obj", "obl", "obl:arg", "obl:mod", "advmod", "nmod"):

@@ -29,6 +29,7 @@ from service.events.parties import _as_target
 from service.events.roles import _complete, _place_ok, _roles
 from service.events.security import attack_place, implied_target, whose_act
 from service.events.syntax import _is_verbal
+from service.events.trade import agreed_measure, decided, trade_roles
 from service.events.triggers import _anaphoric, _sense, _switch_mode, _topic
 
 _TRIGGER_POS = frozenset({"VERB", "NOUN", "ADJ"})
@@ -96,7 +97,7 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         found = _sense(ctx, tok)
         if found is None or (tok.pos_ == "NOUN" and _topic(ctx, tok)):
             continue
-        if in_name(ctx, tok):
+        if in_name(ctx, tok) or agreed_measure(ctx, tok, found):
             continue
         found = civil(ctx, found, sent)
         if expressions is None:
@@ -107,6 +108,7 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         whose_act(ctx, tok, found, roles)
         implied_target(ctx, tok, found, roles)
         attack_place(ctx, tok, found, roles)
+        trade_roles(ctx, tok, found, roles)
         found = sea_launch(ctx, tok, lone_drill(ctx, tok, found, roles), roles)
         found = parliament_vote(ctx, tok, found, roles)
         if roles.source is None and roles.target is None and previous is not None and _anaphoric(ctx, tok, found):
@@ -120,7 +122,7 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         sense = _switch_mode(ctx, found.sense, sent)
         if attribution is False:
             attribution = _attribution(ctx, sent)
-        modality = _modality(ctx, tok, sent, found.sense)
+        modality = decided(ctx, tok, found, _modality(ctx, tok, sent, found.sense))
         if attribution_verbs is None:
             attribution_verbs = {t.i for t in sent
                                  if t.pos_ == "VERB" and t.lemma_.lower() in ctx.cues.attribution_verbs}
