@@ -273,7 +273,9 @@ def find_time_expressions(text: str, pub: date | Reference | None) -> list[TimeE
     found: list[TimeExpression] = []
     taken: list[tuple[int, int]] = []
     digit = _DIGIT.search(text) is not None
-    low = text.translate(_CASEFOLD).lower()
+    low = text.lower()
+    if "ı" in low or "ſ" in low or "\u0307" in low:  # rare: translating every sentence costs more than its scans
+        low = text.translate(_CASEFOLD).lower()
     for kind, pattern in _PATTERNS:
         if kind in _NEEDS_DIGIT and not digit:
             continue
