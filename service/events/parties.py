@@ -20,6 +20,8 @@ _CLAUSAL = frozenset({"acl:relcl", "ccomp", "advcl", "parataxis", "xcomp", "conj
 # "avec", "contre", "à"... introduce the other side of the event.
 _WITHIN = frozenset({"de", "du", "des", "d'", "en", "au"})
 _PERSON_PRONOUNS = frozenset({"il", "elle", "celui-ci", "celle-ci", "lui", "lui-même", "elle-même"})
+# Object clitics standing for a party ("afin de le féliciter"); "lui" is handled apart, also after a preposition.
+_OBJECT_CLITICS = frozenset({"le", "la", "l'", "l’"})
 _RELATIVE = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
 _LABEL_RANK = {"PER": 0.0, "ORG": 0.6, "GOV": 0.5, "LOC": 1.2}
 
@@ -184,6 +186,8 @@ def _pronoun(ctx: Context, tok: Token) -> _Party | None:
     low = tok.lower_
     if tok.dep_.startswith("expl"):
         return None  # an impersonal "il" ("il y a eu des blessés", "il faut", "il s'agit") stands for no one
+    if (low in _OBJECT_CLITICS and tok.dep_ in ("obj", "iobj")) or (low == "lui" and tok.dep_ not in _SUBJ):
+        return _object_antecedent(ctx, tok)
     if low in _PERSON_PRONOUNS:
         # "Poutine a offert une voiture à Kim, et lui-même a reçu...": the pronoun continues the subject
         window = max(tok.sent.start - 40, 0)
@@ -203,6 +207,57 @@ def _pronoun(ctx: Context, tok: Token) -> _Party | None:
     if low in _RELATIVE and tok.head.dep_ in ("acl:relcl", "acl"):
         return resolve(ctx, tok.head.head)  # "Kim, qui a reçu..." -> Kim
     return None
+
+
+def _clause_subject(ctx: Context, tok: Token) -> Token | None:
+    """The subject of the clause a pronoun stands in, climbing from an infinitive to its governing verb ("X a appelé
+    Y afin de le féliciter": X)."""
+    current = tok.head
+    for _ in range(4):
+        subj = next((c for c in _children(ctx, current) if c.dep_ in _SUBJ and c.i != tok.i), None)
+        if subj is not None:
+            return subj
+        if current.head.i == current.i or (current.dep_ not in ("xcomp", "advcl", "conj", "obl:arg")
+                                           and current.pos_ != "ADV"):
+            return None  # "afin de le féliciter": through "afin" to the verb it qualifies
+        current = current.head
+    return None
+
+
+def _object_antecedent(ctx: Context, tok: Token) -> _Party | None:
+    """An object pronoun ("le", "la", "l'", "lui") is never its own clause's subject: "X a appelé Y afin de le
+    féliciter" congratulates Y, "son rival X lui conteste la victoire" contests Y's; the last party named before
+    it in its sentence (or, for "lui", the sentence before) other than that subject, of its gender where known."""
+    subj = _clause_subject(ctx, tok)
+    own = resolve(ctx, subj, 1) if subj is not None and subj.i != tok.i else None
+    sent = tok.sent
+    start = sent.start
+    if tok.lower_ == "lui" and start > 0:
+        start = ctx.doc[start - 1].sent.start
+    for i, idx in reversed(ctx.starts):
+        if i >= tok.i:
+            continue
+        if i < start:
+            break
+        party = _entity_party(ctx, idx, i)
+        if party is None or party.kind == "LOC" or (own is not None and party.id == own.id):
+            continue
+        if party.kind != "PER" and not _gender_agrees(tok, ctx.doc[i]):
+            continue
+        return party
+    return None
+
+
+def _gender_agrees(pronoun: Token, name: Token) -> bool:
+    """'la' and 'le' agree with a name's determiner ("la Cedeao", "le Mali"); 'lui' and 'l'' agree with any."""
+    wanted = {"le": "Masc", "la": "Fem"}.get(pronoun.lower_)
+    if wanted is None:
+        return True
+    for word in (*(c for c in name.children if c.dep_ == "det"), name):
+        gender = word.morph.get("Gender", [])
+        if gender:
+            return gender == [wanted]
+    return True
 
 
 def _same_gender(pronoun: Token, name: Token) -> bool:

@@ -79,10 +79,46 @@ def _subject(ctx: Context, tok: Token) -> Token | None:
             if controller is not None:
                 return controller
         if current.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl", "obl:arg", "obl", "obj", "nmod") \
-                or head.pos_ in ("NOUN", "ADV"):
+                or head.pos_ in ("NOUN", "ADV") or current.pos_ == "ADV":  # "afin de", "avant de": the verb's
             current = head
             continue
         break
+    return None
+
+
+_PURPOSE = frozenset({"pour", "afin"})
+
+
+def _purpose_agent(ctx: Context, verb: Token) -> _Party | None:
+    """'une visite à Washington du Premier ministre X pour rencontrer Y': an infinitive of purpose right after an
+    event noun's phrase is done by that noun's agent, wherever the parser hung the infinitive."""
+    if "Inf" not in verb.morph.get("VerbForm", []):
+        return None
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.i < verb.i), None)
+    if mark is None:
+        return None
+    first = mark.i - 1 if mark.lower_ in _PURPOSE else mark.i - 2  # "pour rencontrer", "afin de rencontrer"
+    if first < verb.sent.start or (mark.lower_ not in _PURPOSE and ctx.doc[first].lower_ not in _PURPOSE):
+        return None
+    before = ctx.doc[first - 1] if first > verb.sent.start else None
+    current = before
+    for _ in range(4):
+        if current is None or current.pos_ in ("VERB", "AUX") or current.is_punct:
+            return None
+        if current.pos_ == "NOUN" and current.lemma_.lower() in ctx.lexicon.nouns:
+            break
+        if current.head.i == current.i:
+            return None
+        current = current.head
+    else:
+        return None
+    if current is None or current.i > first:
+        return None
+    for child in _children(ctx, current):
+        if child.i > current.i and (child.dep_ == "amod" or (child.dep_ == "nmod" and _case_of(child) in _OF_CASES)):
+            party = _source_in(ctx, child)
+            if party is not None:
+                return party
     return None
 
 
@@ -91,7 +127,33 @@ def _linear_subject(ctx: Context, sent: Span, trigger: Token) -> Token | None:
     for tok, _, prep in reversed(_mentions(ctx, sent)):
         if tok.i < trigger.i and not prep and trigger.i - tok.i <= 12:
             return tok
+    return _linear_demonym(ctx, sent, trigger)
+
+
+def _linear_demonym(ctx: Context, sent: Span, trigger: Token) -> Token | None:
+    """'Les délégations russe et ukrainienne se sont réunies', parsed with no subject: the nationality adjective of
+    the noun phrase opening the clause (not one behind a preposition)."""
+    doc = sent.doc
+    for j in range(max(sent.start, trigger.i - 8), trigger.i):
+        tok = doc[j]
+        if tok.pos_ != "ADJ" or _folded_demonym(ctx, tok) is None:
+            continue
+        k = j - 1
+        while k > sent.start and (doc[k].pos_ == "ADJ" or doc[k].lower_ == "et"):
+            k -= 1
+        if doc[k].pos_ != "NOUN":
+            return None
+        k -= 1
+        while k >= sent.start and doc[k].pos_ == "DET":
+            k -= 1
+        if k >= sent.start and not (doc[k].is_punct or doc[k].pos_ in ("CCONJ", "ADV")):
+            return None  # "avec les délégations russes": behind a preposition or inside another phrase
+        return tok
     return None
+
+
+def _folded_demonym(ctx: Context, tok: Token) -> str | None:
+    return ctx.gaz.demonyms.get(fold(tok.lower_))
 
 
 def _linear_target(ctx: Context, sent: Span, trigger: Token, source: _Party | None,
@@ -212,6 +274,7 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     roles = _Roles()
     passive = _is_passive(verb)
     subj = _subject(ctx, verb) or _linear_subject(ctx, sent, verb)
+    purpose = _purpose_agent(ctx, verb)
     agent = next((c for c in _children(ctx, verb) if c.dep_ == "obl:agent"), None)
     if agent is None and passive:
         # "ont été ciblés, ce mardi, par le JNIM": past a date between commas the parser files the agent as a
@@ -224,6 +287,8 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     party_noun = found.noun is not None and found.noun.lemma_.lower() in rules.visitor_nouns
     if subj is not None and subj.lower_ in _FIRST_PERSON:
         subjects = [p for p in [_speaker(ctx, sent)] if p is not None]
+    if purpose is not None:
+        subjects = [purpose]
     if passive:
         roles.source = resolve(ctx, agent)
         roles.target = subjects[0] if subjects else None
@@ -248,6 +313,8 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     oblique = _obliques(ctx, verb, sense, roles, exclude)
     if roles.target is None or (roles.source is not None and roles.target.id == roles.source.id):
         roles.target = oblique
+    if roles.target is None:
+        roles.target = _clitic_party(ctx, verb, exclude)  # "afin de le féliciter", "lui conteste la victoire"
     if found.noun is not None and (roles.target is None or roles.target.place is not None):
         # "a mené une frappe contre X dans le sud de Y": the noun's own party beats the verb's place
         inner = _noun_complement(ctx, found.noun, sense, roles, exclude)
@@ -263,10 +330,13 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
         roles.source, roles.target = roles.target, roles.source
     if (roles.source is None or roles.target is None) and agent is None:
         _borrow(ctx, verb, roles)
+    # the parser may also hang the announcing verb on the reported one ("X a fait savoir, samedi, qu'un accord...")
+    teller = verb.head if verb.dep_ == "ccomp" else next((c for c in _children(ctx, verb) if c.pos_ == "VERB" and c.dep_ in (
+        "advmod", "parataxis") and c.i < verb.i), None)
     if passive and agent is None and roles.source is None and roles.target is not None and sense.type in SYMMETRIC \
-            and verb.dep_ == "ccomp":
+            and teller is not None:
         # "X a annoncé qu'un accord avait été trouvé avec Y": who announces a deal it is party to is a side
-        speaker = _subject_parties(ctx, _subject(ctx, verb.head) or _linear_subject(ctx, sent, verb.head))
+        speaker = _subject_parties(ctx, _subject(ctx, teller) or _linear_subject(ctx, sent, teller))
         if speaker and speaker[0].id != roles.target.id:
             roles.source = speaker[0]
     if roles.target is None and sense.type in rules.embedded_target:
@@ -274,6 +344,19 @@ def _verb_roles(ctx: Context, verb: Token, found: _Found, sent: Span) -> _Roles:
     if roles.target is None and sense.type not in rules.source_only:
         roles.target = _linear_target(ctx, sent, verb, roles.source, sense)
     return roles
+
+
+_CLITICS = frozenset({"le", "la", "l'", "l’", "lui"})
+
+
+def _clitic_party(ctx: Context, verb: Token, exclude: set[str]) -> _Party | None:
+    """An object clitic on the verb ("le", "la", "l'", "lui") as the other party, never the subject itself."""
+    for child in _children(ctx, verb):
+        if child.pos_ == "PRON" and child.dep_ in ("obj", "iobj") and child.lower_ in _CLITICS and child.i < verb.i:
+            party = resolve(ctx, child)
+            if party is not None and party.id not in exclude:
+                return party
+    return None
 
 
 def _embedded_target(ctx: Context, verb: Token, sense: TriggerSense, roles: _Roles,
