@@ -69,3 +69,16 @@ def test_a_merged_arrest_never_makes_the_arrested_the_arrester() -> None:
     text = "Le militant Paul Girard a été interpellé mardi puis placé en garde à vue à Lille."
     arrests = [e for e in _events(text) if e.type == "COERCE"]
     assert arrests and all(e.source is None or e.source.name != "Paul Girard" for e in arrests), _describe(arrests)
+
+
+def test_the_person_named_after_the_arrested_role_is_the_target() -> None:
+    text = "Les syndicats ont manifesté jeudi après l'arrestation en Turquie du directeur de l'ONG Amnesty, Paul Girard."
+    arrests = [e for e in _events(text) if e.type == "COERCE"]
+    assert [e.target.name if e.target else None for e in arrests] == ["Paul Girard"], _describe(arrests)
+
+
+def test_an_unnamed_arrest_does_not_absorb_a_named_ban() -> None:
+    text = ("Une dizaine de personnes ont été interpellées jeudi.\n"
+            "Le Niger a interdit jeudi la diffusion de la chaîne RFI.")
+    coerce = [e for e in _events(text) if e.type == "COERCE"]
+    assert sorted(e.mode or "" for e in coerce) == ["arrest", "restrict"], _describe(coerce)

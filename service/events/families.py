@@ -40,6 +40,7 @@ class Families:
     state_acts: frozenset[str] = frozenset()      # TYPE.mode
     answer_types: frozenset[str] = frozenset()    # TYPE or TYPE.mode
     merge_unnamed: frozenset[str] = frozenset()   # TYPE
+    merge_any_mode: frozenset[str] = frozenset()  # TYPE whose modes are one event's ("une grève pour protester")
     civil_from: frozenset[str] = frozenset()      # TYPE.mode
     civil_to: TriggerSense | None = None
     civil_words: frozenset[str] = frozenset()
@@ -77,6 +78,7 @@ def parse_families(raw: dict[str, Any]) -> Families:
         state_acts=_words(raw, "state_acts"),
         answer_types=_words(raw, "answer_types"),
         merge_unnamed=_words(raw, "merge_unnamed"),
+        merge_any_mode=_words(raw, "merge_any_mode"),
         civil_from=_words(civil, "from"),
         civil_to=TriggerSense(*to.split(".", 1)) if "." in to else None,
         civil_words=_words(civil, "words"),
@@ -143,6 +145,8 @@ def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> Non
         # "l'arrestation de l'opposant Jean Moreau": the parser may hang the name on the event noun itself
         named = (resolve(ctx, c, 1) for c in _children(ctx, tok) if c.dep_ == "appos" and c.i > of.i)
         deep = next((p for p in named if p is not None and p.kind == "PER"), None)
+    if deep is None or deep.kind != "PER":
+        deep = _apposed_person(ctx, of) or deep
     patient: _Party | None = deep if deep is not None and (not swapped or deep.kind == "PER") else roles.source
     if patient is None or patient.kind == "LOC":
         return
@@ -156,6 +160,17 @@ def patient_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> Non
     if roles.source is not None and roles.source.id == patient.id:
         roles.source = None
     roles.target = patient
+
+
+def _apposed_person(ctx: Context, of: Token) -> _Party | None:
+    """'l'arrestation du patron de Telegram, Pavel Durov': the person named between commas right after the
+    patient's phrase, wherever the parser hung the name."""
+    doc = of.doc
+    comma = of.right_edge.i if of.right_edge.text == "," else of.right_edge.i + 1  # the comma may be in the phrase
+    if comma + 1 >= min(len(doc), of.sent.end) or doc[comma].text != ",":
+        return None
+    party = _party_of_token(ctx, doc[comma + 1])
+    return party if party is not None and party.kind == "PER" else None
 
 
 def family_roles(ctx: Context, tok: Token, found: _Found, roles: _Roles) -> None:
@@ -461,8 +476,13 @@ def _side_ok(a: Actor | None, b: Actor | None) -> bool:
 
 
 def _same_unnamed(kept: Event, event: Event) -> bool:
-    return (kept.type == event.type and _side_ok(kept.source, event.source) and _side_ok(kept.target, event.target)
-            and _side_ok(kept.location, event.location) and _date_ok(kept.date, event.date))
+    # two kinds of act (an arrest, a ban) are one event only when neither names anyone: "la police a interpellé 40
+    # personnes" and "des gaz lacrymogènes ont été tirés", not "X a été interpellé" and "le Mali suspend LCI"
+    modes_ok = kept.mode == event.mode or kept.type in load_families().merge_any_mode or not (
+        kept.source or kept.target or event.source or event.target)
+    return (kept.type == event.type and modes_ok and _side_ok(kept.source, event.source)
+            and _side_ok(kept.target, event.target) and _side_ok(kept.location, event.location)
+            and _date_ok(kept.date, event.date))
 
 
 def _joined(kept: Event, event: Event) -> Event:
