@@ -513,12 +513,17 @@ def _condemns_an_act(ctx: Context, tok: Token, found: _Found) -> bool:
     """'a condamné le tir', 'a dénoncé un acte scandaleux': the act named is the one just reported, so its
     author is the target (a condemned act with a party of its own has already given it)."""
     rules = ctx.lexicon.rules
-    if f"{found.sense.type}.{found.sense.mode}" not in rules.condemned_act or not _is_verbal(tok):
+    if f"{found.sense.type}.{found.sense.mode}" not in rules.condemned_act:
         return False
     lex = ctx.lexicon
-    return any(c.dep_ == "obj" and c.pos_ == "NOUN" and (
-        c.lemma_.lower() in rules.act_nouns or c.lemma_.lower() in lex.nouns or c.lemma_.lower() in lex.compound_heads)
-        for c in _complements(ctx, tok))
+    # "a condamné le tir"; the noun: "a réaffirmé sa condamnation de tels tirs"
+    verbal = _is_verbal(tok)
+    if not verbal and (tok.pos_ != "NOUN" or found.noun is not None):
+        return False
+    return any((c.dep_ == "obj" if verbal else c.dep_ == "nmod" and _case_of(c) in _OF_CASES) and c.pos_ == "NOUN"
+               and (c.lemma_.lower() in rules.act_nouns or c.lemma_.lower() in lex.nouns
+                    or c.lemma_.lower() in lex.compound_heads)
+               for c in _complements(ctx, tok))
 
 
 def _complete(ctx: Context, sense: TriggerSense, roles: _Roles) -> bool:
