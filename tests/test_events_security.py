@@ -156,3 +156,75 @@ def test_the_antecedent_of_dont_undergoes_an_arrest() -> None:
     events = _events("Les partisans de l'opposant Jean Dupont, dont l'arrestation a eu lieu mardi, ont manifesté.",
                      "COERCE")
     assert (None, "jean dupont") in _names(events), _names(events)
+
+
+def test_attackers_named_by_kind_leave_the_source_unnamed() -> None:
+    events = _events("Des hommes armés ont attaqué jeudi un poste de l'armée nigérienne près de la frontière.",
+                     "ASSAULT")
+    assert (None, "niger") in _names(events), _names(events)
+
+
+def test_a_passive_attack_without_agent_is_coded_with_its_target() -> None:
+    events = _events("Un camp de l'armée burkinabè a été attaqué lundi matin dans l'est du pays.", "ASSAULT")
+    assert (None, "burkina faso") in _names(events), _names(events)
+
+
+def test_an_army_killing_fighters_named_by_kind_leaves_the_target_unnamed() -> None:
+    events = _events("L'armée malienne a tué une vingtaine de terroristes dans la région de Ségou, selon un "
+                     "communiqué.", "ASSAULT")
+    assert ("mali", None) in _names(events), _names(events)
+
+
+def test_an_ambush_strikes_the_side_of_its_casualties() -> None:
+    events = _events("Une embuscade tendue par des rebelles a fait douze morts parmi les soldats tchadiens.",
+                     "ASSAULT")
+    assert (None, "tchad") in _names(events), _names(events)
+
+
+def test_an_attack_told_again_without_its_author_is_the_named_one() -> None:
+    events = _events("Le groupe État islamique a revendiqué mardi une attaque contre la ville de Ménaka au Mali. "
+                     "Dix civils ont été tués mardi dans la ville de Ménaka, a précisé un élu local.", "ASSAULT")
+    assert events and all(e.source is not None for e in events), _names(events)
+
+
+def test_overthrowing_a_person_is_a_coup() -> None:
+    events = _events("Le général Mamadi Doumbouya a renversé Alpha Condé en septembre 2021 à Conakry.", "COERCE")
+    assert ("mamadi doumbouya", "alpha conde") in _names(events), _names(events)
+
+
+def test_hoping_to_overthrow_someone_is_no_coup() -> None:
+    events = _events("Après des semaines de manifestations, l'opposition espère toujours renverser Alpha Condé.",
+                     "COERCE")
+    assert not any(e.mode == "coup" for e in events), _names(events)
+
+
+def test_suspending_a_state_is_a_sanction() -> None:
+    events = _events("Réunie en urgence, l'Union africaine a suspendu la Guinée de toutes ses instances.", "SANCTION")
+    assert ("union africaine", "guinee") in _names(events), _names(events)
+
+
+def test_leaving_an_organisation_is_a_withdrawal() -> None:
+    events = _events("Après des mois de tensions, le Burkina Faso a quitté la Cedeao avec ses deux voisins.",
+                     "RETREAT")
+    assert ("burkina faso", "cedeao") in _names(events), _names(events)
+
+
+def test_a_coup_the_clause_dates_itself_by_is_not_its_subjects() -> None:
+    events = _events("L'Union africaine a suspendu le Gabon de ses instances après le coup d'État.", "COERCE")
+    assert not any(src == "union africaine" for src, _ in _names(events)), _names(events)
+
+
+def test_a_demand_to_free_someone_is_made_to_the_country_holding_them() -> None:
+    events = _events("Le Gabon est dirigé par des militaires depuis août. L'Union africaine exige la libération "
+                     "d'Ali Bongo.", "REQUEST")
+    assert ("union africaine", "gabon") in _names(events), _names(events)
+
+
+def test_a_claimed_attack_struck_the_place_hung_on_the_claiming_verb() -> None:
+    events = _events("Le groupe État islamique a revendiqué l'attaque de lundi contre une caserne à Niamey.", "ASSAULT")
+    assert ("etat islamique", "niger") in _names(events), _names(events)
+
+
+def test_a_crowd_attacking_an_embassy_is_an_attack() -> None:
+    events = _events("Des manifestants ont attaqué dimanche l'ambassade de Russie à Niamey.", "ASSAULT")
+    assert (None, "russie") in _names(events), _names(events)

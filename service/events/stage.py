@@ -27,7 +27,15 @@ from service.events.merging import merge_same_events
 from service.events.modality import _background, _modality
 from service.events.parties import _as_target
 from service.events.roles import _complete, _place_ok, _roles
-from service.events.security import attack_place, implied_target, whose_act
+from service.events.security import (
+    absorb_unnamed,
+    attack_place,
+    demand_on_holder,
+    implied_target,
+    occasion_only,
+    unnamed_sides,
+    whose_act,
+)
 from service.events.syntax import _is_verbal
 from service.events.trade import agreed_measure, decided, trade_roles
 from service.events.triggers import _anaphoric, _sense, _switch_mode, _topic
@@ -105,8 +113,10 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         note_dated_noun(ctx, memory, tok, found.sense.type, expressions)
         roles = _roles(ctx, tok, found, sent)
         family_roles(ctx, tok, found, roles)
+        occasion_only(ctx, tok, found, roles)
         whose_act(ctx, tok, found, roles)
         implied_target(ctx, tok, found, roles)
+        demand_on_holder(ctx, tok, found, roles)
         attack_place(ctx, tok, found, roles)
         trade_roles(ctx, tok, found, roles)
         found = sea_launch(ctx, tok, lone_drill(ctx, tok, found, roles), roles)
@@ -117,7 +127,8 @@ def _sentence_events(ctx: Context, sent: Span, previous: _Recent | None,
         if roles.target is not None and roles.target.kind == "LOC":
             roles.target = _as_target(ctx, roles.target) if _place_ok(ctx, found.sense) else None
         if not (complete(found.sense, roles, _complete(ctx, found.sense, roles))
-                or unnamed_force(ctx, tok, found, roles)) or _background(ctx, tok):
+                or unnamed_force(ctx, tok, found, roles)
+                or unnamed_sides(ctx, tok, found, roles)) or _background(ctx, tok):
             continue
         sense = _switch_mode(ctx, found.sense, sent)
         if attribution is False:
@@ -165,4 +176,4 @@ def extract_events(ctx: Context) -> list[Event]:
         events.extend(e for e, _ in found)
         meetings = [r for e, r in found if e.type == "CONSULT" and r is not None]
         previous = meetings[-1] if meetings else previous
-    return merge_unnamed(merge_same_events(events))
+    return absorb_unnamed(ctx, merge_unnamed(merge_same_events(events)))

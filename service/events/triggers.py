@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from service.events.context import _OBLIQUE, Context, _Found
+from service.events.security import object_sense
 from service.events.syntax import _case_of, _children, _complements, _has_reflexive, _is_verbal
 from service.lexicon import TriggerSense
 
@@ -73,7 +74,8 @@ def _find_verb_sense(ctx: Context, tok: Token) -> _Found | None:
     if lemma in _CALL_VERBS and not _has_reflexive(tok) and _calls_a_person(ctx, tok):
         phone = lex.verbs.get("téléphoner")
         return _Found(phone) if phone is not None else None
-    return None
+    by_object = object_sense(ctx, tok)  # "a renversé X" (a person), "a quitté la Cedeao" (a body)
+    return _Found(by_object) if by_object is not None else None
 
 
 # "X a appelé Y" with a person as the object and no "à" complement is a phone call ("appeler Y à la retenue"
