@@ -128,13 +128,18 @@ NOT_EVENTS: list[tuple[str, str, str | None]] = [
     ("Le soutien européen à l'Ukraine a été salué par Kiev.", "SUPPORT", "Union européenne"),
     ("Le sommet a ouvert la voie au désarmement de la Corée du Nord.", "RETREAT", None),
     ("La Commission de l'Union africaine a rencontré lundi l'Union africaine.", "CONSULT", None),
+    ("Des mercenaires serbes combattent aux côtés de la Russie.", "ASSAULT", "Russie"),
+    ("Le président cubain a salué les soldats angolais qui combattent aux côtés de la Namibie au Botswana.",
+     "ASSAULT", "Namibie"),
 ]
 
 
 @pytest.mark.parametrize(("text", "event_type", "actor"), NOT_EVENTS, ids=["topic-of-talks", "own-state",
                                                                            "adjective-is-not-the-union",
                                                                            "withdrawal-noun-in-passing",
-                                                                           "a-body-and-its-parent"])
+                                                                           "a-body-and-its-parent",
+                                                                           "fighting-beside-an-ally",
+                                                                           "relative-clause-beside-an-ally"])
 def test_sentence_yields_no_such_event(text: str, event_type: str, actor: str | None) -> None:
     out = pipeline(ArticleIn(id="spec", text=text, published_at=datetime(2025, 3, 14, 12, tzinfo=UTC)))
     wrong = [e for e in out.events if e.type == event_type and (
